@@ -2,9 +2,9 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
-	"database/sql"
 	"testing"
 
 	"tongban/app/errs"

@@ -1,0 +1,75 @@
+// Package config reads, checks and writes the workstation's settings file
+// (TOML, tongban.toml in the data directory). A bad file never stops the
+// workstation: every bad key falls back to a safe default and is reported as
+// a Problem naming the key, in English and Chinese.
+package config
+
+// Settings is the whole settings file. TOML keys and JSON names are the
+// same lowerCamelCase names as docs/api.md, so a Problem's key reads the
+// same in the file, the UI and the logs.
+type Settings struct {
+	PlatformURL     string   `json:"platformUrl" toml:"platformUrl"`
+	Hall            Hall     `json:"hall" toml:"hall"`
+	HotFolders      []string `json:"hotFolders" toml:"hotFolders"`
+	Printers        Printers `json:"printers" toml:"printers"`
+	IdleLockMinutes int      `json:"idleLockMinutes" toml:"idleLockMinutes"`
+	Backup          Backup   `json:"backup" toml:"backup"`
+	Language        string   `json:"language" toml:"language"`
+}
+
+// Hall is the service hall this workstation belongs to.
+type Hall struct {
+	DivisionCode string `json:"divisionCode" toml:"divisionCode"` // GB/T 2260, 6 digits
+	Name         string `json:"name" toml:"name"`
+}
+
+// Printers names the OS printer queue for each kind of document; empty
+// means the system default printer.
+type Printers struct {
+	Receipt  string `json:"receipt" toml:"receipt"`
+	Notice   string `json:"notice" toml:"notice"`
+	Waybill  string `json:"waybill" toml:"waybill"`
+	Manifest string `json:"manifest" toml:"manifest"`
+}
+
+// Backup is the database backup schedule.
+type Backup struct {
+	IntervalHours int `json:"intervalHours" toml:"intervalHours"`
+	Keep          int `json:"keep" toml:"keep"`
+}
+
+// Problem is one bad key in a settings file or a Settings value. Line is set
+// for TOML syntax errors.
+type Problem struct {
+	Key     string `json:"key"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+	Zh      string `json:"zh"`
+}
+
+// Limits of the numeric settings.
+const (
+	MinIdleLockMinutes = 1
+	MaxIdleLockMinutes = 240
+	MinIntervalHours   = 1
+	MaxIntervalHours   = 168
+	MinKeep            = 1
+	MaxKeep            = 365
+	maxTextLen         = 200
+	maxHotFolders      = 16
+)
+
+// Languages the UI offers.
+var Languages = []string{"zh-CN", "en"}
+
+// Defaults are the safe settings used for a missing file and for every bad
+// key: no platform (sync stays "not configured"), no hall yet, screen locks
+// after 10 idle minutes, a daily backup keeping 7 copies, Chinese UI.
+func Defaults() Settings {
+	return Settings{
+		HotFolders:      []string{},
+		IdleLockMinutes: 10,
+		Backup:          Backup{IntervalHours: 24, Keep: 7},
+		Language:        "zh-CN",
+	}
+}

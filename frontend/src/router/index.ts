@@ -1,0 +1,47 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw, type Router } from 'vue-router'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    adminOnly?: boolean
+    screen?: string
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/home' },
+  { path: '/home', name: 'home', component: () => import('../views/HomeView.vue'), meta: { screen: 'home' } },
+  { path: '/catalog', name: 'catalog', component: () => import('../views/CatalogView.vue'), meta: { screen: 'catalog' } },
+  {
+    path: '/catalog/versions',
+    name: 'versions',
+    component: () => import('../views/VersionsView.vue'),
+    meta: { screen: 'versions' },
+  },
+  {
+    path: '/catalog/:code',
+    name: 'matter',
+    component: () => import('../views/MatterView.vue'),
+    props: true,
+    meta: { screen: 'matter' },
+  },
+  {
+    path: '/settings',
+    name: 'settings',
+    component: () => import('../views/SettingsView.vue'),
+    meta: { adminOnly: true, screen: 'settings' },
+  },
+  { path: '/:rest(.*)*', redirect: '/home' },
+]
+
+/**
+ * makeRouter builds the hash-history router. isAdmin guards admin-only pages;
+ * it returns null while nobody is known yet (the shell re-checks once signed in).
+ */
+export function makeRouter(isAdmin: () => boolean | null): Router {
+  const router = createRouter({ history: createWebHashHistory(), routes })
+  router.beforeEach((to) => {
+    if (to.meta.adminOnly && isAdmin() === false) return { name: 'home' }
+    return true
+  })
+  return router
+}

@@ -1,0 +1,9 @@
+package scanner
+
+type writerState int
+
+const (
+	writerUnknown writerState = iota
+	writerNone
+	writerActive
+)
