@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"tongban/app/account"
 	"tongban/app/errs"
@@ -88,14 +86,13 @@ func (s *SystemService) RestoreBackup(name string) (Recovery, error) {
 			return Recovery{}, toAPI(w.log, "system.restore", err)
 		}
 	}
-	if name == "" || filepath.Base(name) != name {
-		return Recovery{}, toAPI(w.log, "system.restore", errs.Invalid("name", "bad backup name", "备份名称无效"))
+	b, err := store.FindBackup(paths.BackupDir(w.opts.DataDir), name)
+	if err != nil {
+		return Recovery{}, toAPI(w.log, "system.restore", err)
 	}
-	src := filepath.Join(paths.BackupDir(w.opts.DataDir), name)
-	if _, err := os.Stat(src); err != nil {
-		return Recovery{}, toAPI(w.log, "system.restore", errs.Wrap(err, errs.ENOTFOUND, "backup not found", "找不到该备份文件"))
-	}
+	src := b.Path
 	ctx := context.Background()
+	var aside string
 	w.mu.Lock()
 	w.stopBackupsLocked()
 	if w.db != nil {
@@ -104,7 +101,7 @@ func (s *SystemService) RestoreBackup(name string) (Recovery, error) {
 		}
 		w.db = nil
 	}
-	aside, err := store.Restore(ctx, src, paths.DBPath(w.opts.DataDir))
+	aside, err = store.Restore(ctx, src, paths.DBPath(w.opts.DataDir))
 	if err != nil {
 		w.openErr = errors.Join(w.openErr, err)
 	}

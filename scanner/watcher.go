@@ -457,7 +457,7 @@ func (l *loop) finish(d doneMsg) {
 	case outRetry:
 		c.attempts++
 		c.ready = true
-		c.notBefore = now.Add(time.Duration(c.attempts*c.attempts) * 200 * time.Millisecond)
+		c.notBefore = now.Add(min(time.Duration(c.attempts*c.attempts)*200*time.Millisecond, 10*time.Second))
 	}
 }
 

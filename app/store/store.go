@@ -62,6 +62,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	// The file holds personal data: owner only, however it was created.
+	if err := os.Chmod(path, 0o600); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("restrict database file: %w", err)
+	}
 	if existed {
 		if err := db.Check(ctx); err != nil {
 			w.Close()

@@ -17,9 +17,8 @@ import (
 // ctl runs tongbanctl with --data-dir dir and the given stdin for passwords.
 func ctl(t *testing.T, dir, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	passwordInput = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
-	code = run(context.Background(), append([]string{"--data-dir", dir}, args...), &out, &errb)
+	code = run(context.Background(), append([]string{"--data-dir", dir}, args...), strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
 

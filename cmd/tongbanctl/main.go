@@ -18,6 +18,7 @@ import (
 // env is what every subcommand gets: where the data lives and where to write.
 type env struct {
 	dataDir string
+	stdin   io.Reader
 	stdout  io.Writer
 	stderr  io.Writer
 }
@@ -33,10 +34,10 @@ type command struct {
 var commands = map[string]command{}
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tongbanctl", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data-dir", "", "data directory (default: $TONGBAN_DATA_DIR or the OS user-data directory)")
@@ -55,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
-	e := &env{dataDir: *dataDir, stdout: stdout, stderr: stderr}
+	e := &env{dataDir: *dataDir, stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := cmd.run(ctx, e, rest[1:]); err != nil {
 		var de *errs.Error
 		if errors.As(err, &de) && de.Zh != "" {

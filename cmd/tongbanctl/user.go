@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,8 +15,6 @@ import (
 	"tongban/app/errs"
 )
 
-// passwordInput is where `user add` reads the password. Tests replace it.
-var passwordInput io.Reader = os.Stdin
 
 func init() {
 	commands["user"] = command{
@@ -85,13 +82,13 @@ func newAccounts(e *env, ctx context.Context) (*account.Service, func(), error) 
 	return account.New(db, time.Now, nil), func() { db.Close() }, nil
 }
 
-// readPassword reads one line from passwordInput; with prompt it first asks
+// readPassword reads one line from e.stdin; with prompt it first asks
 // on stderr (the typed text is echoed by a plain terminal).
 func readPassword(e *env, prompt bool) (string, error) {
 	if prompt {
 		fmt.Fprint(e.stderr, "密码 / password: ")
 	}
-	line, err := bufio.NewReader(passwordInput).ReadString('\n')
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
 	if err != nil && (err != io.EOF || line == "") {
 		return "", errs.Wrap(err, errs.EINVALID, "no password on stdin", "未从标准输入读到密码")
 	}
