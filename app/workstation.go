@@ -216,7 +216,10 @@ func (w *Workstation) ready() (*store.DB, error) {
 
 // Services returns every bound service by the name the UI calls it.
 func (w *Workstation) Services() map[string]any {
+	cd := newCaseDeps(w)
 	return map[string]any{
+		"CaseService":     &CaseService{w: w, deps: cd},
+		"IdentityService": &IdentityService{w: w, deps: cd},
 		"SystemService":   &SystemService{w: w},
 		"AuthService":     &AuthService{w: w},
 		"CatalogService":  &CatalogService{w: w},

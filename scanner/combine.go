@@ -103,4 +103,3 @@ func addPage(w *pdf.Writer, r blob.Reader, rotate int) error {
 		return fmt.Errorf("unsupported page type %q", k)
 	}
 }
-

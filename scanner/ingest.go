@@ -253,4 +253,3 @@ func putFrom(ctx context.Context, s blob.Store, write func(io.Writer) error) (bl
 	pr.CloseWithError(errors.New("put aborted")) // unblocks the writer if Put stopped early
 	return h, n, err
 }
-

@@ -15,7 +15,6 @@ import (
 
 	"tongban/scanner"
 	"tongban/scanner/blob"
-	"tongban/scanner/internal/testfiles"
 	"tongban/scanner/pdf"
 	"tongban/scanner/scannertest"
 )
@@ -137,18 +136,18 @@ func dirNames(t *testing.T, dir string) []string {
 
 func TestFormatsAndQuarantine(t *testing.T) {
 	h := start(t, nil)
-	jpg := testfiles.JPEG(64, 48, 1)
+	jpg := scannertest.JPEG(64, 48, 1)
 	files := map[string][]byte{
 		"a.jpg":         jpg,
-		"b.png":         testfiles.PNG(30, 20, 2),
-		"c.tif":         testfiles.TIFF(16, 12, 1, 2, 3),
-		"d.pdf":         testfiles.PDF("d", 3),
-		"e.pdf":         testfiles.PDF("e", 1),
+		"b.png":         scannertest.PNG(30, 20, 2),
+		"c.tif":         scannertest.TIFF(16, 12, 1, 2, 3),
+		"d.pdf":         scannertest.PDF("d", 3),
+		"e.pdf":         scannertest.PDF("e", 1),
 		"notes.txt":     []byte("not a page"),
 		"broken.jpg":    jpg[:len(jpg)/2],
 		"picture.bmp":   append([]byte("BM"), make([]byte, 40)...),
 		"empty.jpg":     nil,
-		"misnamed.jpeg": testfiles.PNG(5, 5, 9), // content decides, not the name
+		"misnamed.jpeg": scannertest.PNG(5, 5, 9), // content decides, not the name
 	}
 	for name, data := range files {
 		writeFile(t, h.hot, name, data, time.Time{})
@@ -228,11 +227,11 @@ func TestStartupScanKeepsOrderAndDeduplicates(t *testing.T) {
 	pre := t.TempDir()
 	base := time.Now().Add(-time.Hour)
 	for i := 0; i < 12; i++ {
-		data := testfiles.JPEG(16, 16, i)
+		data := scannertest.JPEG(16, 16, i)
 		name := string(rune('z'-i)) + ".jpg" // names in reverse order of time
 		writeFile(t, pre, name, data, base.Add(time.Duration(i)*time.Second))
 	}
-	writeFile(t, pre, "dup.jpg", testfiles.JPEG(16, 16, 3), base.Add(time.Minute))
+	writeFile(t, pre, "dup.jpg", scannertest.JPEG(16, 16, 3), base.Add(time.Minute))
 	h := start(t, func(c *scanner.Config) { c.Folders[0].Path = pre })
 	waitFor(t, "all taken", func() bool { return len(dirNames(t, pre)) == 0 })
 	atts := h.sink.Attachments()
@@ -253,7 +252,7 @@ func TestSlowWriterIsNotTakenEarly(t *testing.T) {
 	for _, noLease := range []bool{false, true} {
 		t.Run(map[bool]string{false: "writer check", true: "stability only"}[noLease], func(t *testing.T) {
 			h := start(t, func(c *scanner.Config) { c.DisableWriterCheck = noLease })
-			data := testfiles.JPEG(200, 150, 7)
+			data := scannertest.JPEG(200, 150, 7)
 			f, err := os.Create(filepath.Join(h.hot, "slow.jpg"))
 			if err != nil {
 				t.Fatal(err)
@@ -282,8 +281,8 @@ func TestPolledFoldersAndTargets(t *testing.T) {
 	h := start(t, func(c *scanner.Config) {
 		c.Folders = append(c.Folders, scanner.FolderConfig{ID: "scanner-2", Path: second, Poll: true})
 	})
-	writeFile(t, h.hot, "one.png", testfiles.PNG(8, 8, 1), time.Time{})
-	writeFile(t, second, "two.png", testfiles.PNG(8, 8, 2), time.Time{})
+	writeFile(t, h.hot, "one.png", scannertest.PNG(8, 8, 1), time.Time{})
+	writeFile(t, second, "two.png", scannertest.PNG(8, 8, 2), time.Time{})
 	waitFor(t, "both taken", func() bool { return len(h.sink.Attachments()) == 2 })
 	for _, a := range h.sink.Attachments() {
 		if want := map[string]string{"one.png": "scanner-1", "two.png": "scanner-2"}[a.FileName]; a.FolderID != want {
@@ -295,7 +294,7 @@ func TestPolledFoldersAndTargets(t *testing.T) {
 func TestDiskFullStopsAndResumes(t *testing.T) {
 	h := start(t, nil)
 	h.free.Store(1 << 20) // below the 512 MiB default minimum
-	writeFile(t, h.hot, "p1.jpg", testfiles.JPEG(16, 16, 1), time.Time{})
+	writeFile(t, h.hot, "p1.jpg", scannertest.JPEG(16, 16, 1), time.Time{})
 	waitFor(t, "disk full event", func() bool { return len(h.eventsOf(scanner.EventDiskFull)) == 1 })
 	time.Sleep(200 * time.Millisecond)
 	if n := len(h.sink.Attachments()); n != 0 {
@@ -316,7 +315,7 @@ func TestSinkFailureKeepsFilesAndOrder(t *testing.T) {
 	h.sink.SetFail(errors.New("database is locked"))
 	base := time.Now().Add(-time.Minute)
 	for i := 0; i < 5; i++ {
-		writeFile(t, h.hot, string(rune('a'+i))+".png", testfiles.PNG(8, 8, i), base.Add(time.Duration(i)*time.Second))
+		writeFile(t, h.hot, string(rune('a'+i))+".png", scannertest.PNG(8, 8, i), base.Add(time.Duration(i)*time.Second))
 	}
 	waitFor(t, "an error event", func() bool { return len(h.eventsOf(scanner.EventFolderError)) > 0 })
 	if got := len(dirNames(t, h.hot)); got != 5 {
@@ -336,8 +335,8 @@ func TestReencodeKeepsOriginal(t *testing.T) {
 		c.Reencode = &scanner.Reencode{MaxLongEdge: 100, Quality: 70}
 		c.KeepOriginal = true
 	})
-	writeFile(t, h.hot, "big.jpg", testfiles.JPEG(400, 300, 1), time.Time{})
-	writeFile(t, h.hot, "pages.tif", testfiles.TIFF(50, 40, 1, 2), time.Time{})
+	writeFile(t, h.hot, "big.jpg", scannertest.JPEG(400, 300, 1), time.Time{})
+	writeFile(t, h.hot, "pages.tif", scannertest.TIFF(50, 40, 1, 2), time.Time{})
 	waitFor(t, "taken", func() bool { return len(h.sink.Attachments()) == 2 })
 	for _, a := range h.sink.Attachments() {
 		if a.Original != a.Source || a.Original.IsZero() {
@@ -358,7 +357,7 @@ func TestCombinePDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	var refs []scanner.PageRef
-	for i, b := range [][]byte{testfiles.JPEG(80, 60, 1), testfiles.PNG(20, 30, 2), testfiles.TIFF(10, 10, 1, 2), testfiles.PDF("x", 2)} {
+	for i, b := range [][]byte{scannertest.JPEG(80, 60, 1), scannertest.PNG(20, 30, 2), scannertest.TIFF(10, 10, 1, 2), scannertest.PDF("x", 2)} {
 		h, err := blob.PutBytes(ctx, store, b)
 		if err != nil {
 			t.Fatal(err)

@@ -172,6 +172,12 @@ func (s *Service) saveProjection(ctx context.Context, tx *sql.Tx, st State, inse
 			noticeDue = d.Format("2006-01-02")
 		}
 	}
+	queueKey := "9999-12-31"
+	for _, d := range []string{due, noticeDue} {
+		if d != "" && d < queueKey {
+			queueKey = d
+		}
+	}
 	agent := ""
 	if st.Agent != nil {
 		agent = st.Agent.Name
@@ -186,19 +192,19 @@ func (s *Service) saveProjection(ctx context.Context, tx *sql.Tx, st State, inse
 	}
 	if insert {
 		_, err := tx.ExecContext(ctx, `INSERT INTO cases(id, provisional_no, official_no, hall_code, device_id, matter_code, matter_name, mode,
-			status, open, version, applicant_name, id_type, id_hash, id_masked, phone_hash, phone_masked, agent_name, received_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			status, open, version, applicant_name, id_type, id_hash, id_masked, phone_hash, phone_masked, agent_name, received_at, updated_at,
+			notice_due, queue_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			st.CaseID, st.ProvisionalNo, official, st.HallCode, st.DeviceID, st.Matter.Code, st.Matter.Name, st.Matter.Mode,
 			st.Status, open, st.Version, st.Applicant.Name, st.Applicant.IDType, idHash, identity.MaskID(st.Applicant.IDNumber),
-			phoneHash, identity.MaskPhone(st.Applicant.Phone), agent, ts(st.ReceivedAt), ts(st.UpdatedAt))
+			phoneHash, identity.MaskPhone(st.Applicant.Phone), agent, ts(st.ReceivedAt), ts(st.UpdatedAt), noticeDue, queueKey)
 		if err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}
 		return nil
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE cases SET official_no = ?, status = ?, open = ?, version = ?, decided_at = ?, due_date = ?,
-		notice_due = ?, checked_out_by = ?, checked_out_at = ?, conflicts = ?, updated_at = ? WHERE id = ?`,
-		official, st.Status, open, st.Version, ts(st.DecidedAt), due, noticeDue, st.CheckedOutBy, ts(st.CheckedOutAt),
+		notice_due = ?, queue_key = ?, checked_out_by = ?, checked_out_at = ?, conflicts = ?, updated_at = ? WHERE id = ?`,
+		official, st.Status, open, st.Version, ts(st.DecidedAt), due, noticeDue, queueKey, st.CheckedOutBy, ts(st.CheckedOutAt),
 		len(st.Conflicts), ts(st.UpdatedAt), st.CaseID)
 	if err != nil {
 		return fmt.Errorf("update case: %w", err)

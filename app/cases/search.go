@@ -135,7 +135,7 @@ func (s *Service) Search(ctx context.Context, actor Actor, q Query) (Page, error
 	}
 	for _, b := range []struct {
 		day, op string
-		add int
+		add     int
 	}{{q.From, ">=", 0}, {q.To, "<", 1}} {
 		if b.day == "" {
 			continue
@@ -209,7 +209,7 @@ func (s *Service) HomeQueue(ctx context.Context, actor Actor, limit int) (Queue,
 		return Queue{}, fmt.Errorf("queue counts: %w", err)
 	}
 	rows, err := s.db.Reader().QueryContext(ctx, "SELECT "+summaryCols+` FROM cases WHERE open = 1 AND device_id = ?
-		ORDER BY min(CASE due_date WHEN '' THEN '9999' ELSE due_date END, CASE notice_due WHEN '' THEN '9999' ELSE notice_due END), received_at DESC LIMIT ?`, s.cfg.DeviceID, limit)
+		ORDER BY queue_key, received_at DESC LIMIT ?`, s.cfg.DeviceID, limit)
 	if err != nil {
 		return Queue{}, fmt.Errorf("queue: %w", err)
 	}

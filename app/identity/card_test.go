@@ -182,3 +182,19 @@ func TestSocketReader(t *testing.T) {
 		t.Fatalf("err = %v, want unplugged", err)
 	}
 }
+
+func FuzzParseCardDate(f *testing.F) {
+	for _, s := range []string{"2030.01.02", "2030-01-02", "20300102", "2030年01月02日", "长期", "", "2030.13.40"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseCardDate(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseCardDate(d.Format("2006.01.02"))
+		if err != nil || !again.Equal(d) {
+			t.Fatalf("%q → %v → %v, %v", s, d, again, err)
+		}
+	})
+}

@@ -3,7 +3,10 @@ package identity
 import "testing"
 
 func TestMask(t *testing.T) {
-	for _, tt := range []struct{ fn func(string) string; in, want string }{
+	for _, tt := range []struct {
+		fn       func(string) string
+		in, want string
+	}{
 		{MaskID, "11010519491231002X", "110105********002X"},
 		{MaskID, "USA410080010112", "USA410*****0112"},
 		{MaskID, "E12345678", "E1*****78"},

@@ -25,14 +25,14 @@ func TestCheckDigitKnownExamples(t *testing.T) {
 func TestParseValid(t *testing.T) {
 	henan := withCheck("41010519900307123")
 	tests := []struct {
-		name, raw  string
-		typ        DocType
-		number     string
-		birth      string
-		sex        Sex
-		region     string
-		warnings   int
-		country    string
+		name, raw string
+		typ       DocType
+		number    string
+		birth     string
+		sex       Sex
+		region    string
+		warnings  int
+		country   string
 	}{
 		{"standard example", "11010519491231002X", DocResident, "11010519491231002X", "1949-12-31", Female, "北京市", 0, ""},
 		{"lower-case x", "11010519491231002x", DocResident, "11010519491231002X", "1949-12-31", Female, "北京市", 0, ""},

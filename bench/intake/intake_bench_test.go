@@ -77,8 +77,8 @@ func build(b *testing.B, path string) (*cases.Service, *store.DB, gen) {
 	start := now.AddDate(-2, 0, 0)
 	err = db.WriteTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO cases(id, provisional_no, official_no, hall_code, device_id, matter_code, matter_name, mode,
-			status, open, version, applicant_name, id_type, id_hash, id_masked, phone_hash, phone_masked, agent_name, received_at, due_date, notice_due, updated_at)
-			VALUES (?, ?, ?, '410105', ?, ?, ?, '异地代收代办', ?, ?, 5, ?, 'resident_id', ?, ?, ?, ?, '', ?, ?, ?, ?)`)
+			status, open, version, applicant_name, id_type, id_hash, id_masked, phone_hash, phone_masked, agent_name, received_at, due_date, notice_due, queue_key, updated_at)
+			VALUES (?, ?, ?, '410105', ?, ?, ?, '异地代收代办', ?, ?, 5, ?, 'resident_id', ?, ?, ?, ?, '', ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -108,6 +108,12 @@ func build(b *testing.B, path string) (*cases.Service, *store.DB, gen) {
 				d, _ := cal.AddWorkingDays(recv, 5)
 				notice = d.Format("2006-01-02")
 			}
+			queueKey := "9999-12-31"
+			for _, d := range []string{due, notice} {
+				if d != "" && d < queueKey {
+					queueKey = d
+				}
+			}
 			open := 0
 			if st.Open() {
 				open = 1
@@ -120,7 +126,7 @@ func build(b *testing.B, path string) (*cases.Service, *store.DB, gen) {
 			matter := g.matters[min(r.IntN(len(g.matters)), r.IntN(len(g.matters)))] // skewed: popular matters
 			ts := recv.UTC().Format("2006-01-02T15:04:05.000Z")
 			if _, err := stmt.ExecContext(ctx, fmt.Sprintf("case-%07d", i), no, official, dev, matter, "事项"+matter, st, open,
-				name, svc.HashID(id), identity.MaskID(id), svc.HashID("tel:"+phone), identity.MaskPhone(phone), ts, due, notice, ts); err != nil {
+				name, svc.HashID(id), identity.MaskID(id), svc.HashID("tel:"+phone), identity.MaskPhone(phone), ts, due, notice, queueKey, ts); err != nil {
 				return err
 			}
 			if i%1000 == 0 {

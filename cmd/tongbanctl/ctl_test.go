@@ -143,3 +143,23 @@ func TestVersion(t *testing.T) {
 	require.Regexp(t, `schema supported: [1-9]`, out)
 	require.Regexp(t, `\(schema [1-9][0-9]*\)`, out)
 }
+
+func TestDemoSeed(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := ctl(t, dir, "", "demo", "seed")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, "clerk")
+
+	code, stdout, _ = ctl(t, dir, "", "user", "list", "--json")
+	require.Equal(t, 0, code)
+	for _, u := range []string{"admin", "clerk", "supervisor", "field", "handler"} {
+		require.Contains(t, stdout, `"`+u+`"`)
+	}
+	// A second seed changes nothing: accounts exist.
+	code, stdout, _ = ctl(t, dir, "", "demo", "seed")
+	require.Equal(t, 0, code)
+	require.Contains(t, stdout, "nothing seeded")
+
+	code, _, _ = ctl(t, dir, "", "demo", "wipe")
+	require.Equal(t, 1, code)
+}

@@ -204,12 +204,12 @@ func TestBrokenPDFs(t *testing.T) {
 	good := fpdfDoc(t, 2)
 	enc := bytes.Replace(good, []byte("trailer\n<<"), []byte("trailer\n<</Encrypt 99 0 R"), 1)
 	tests := map[string][]byte{
-		"truncated":   good[:len(good)/2],
-		"encrypted":   enc,
-		"not pdf":     []byte("hello world"),
-		"empty":       nil,
-		"no pages":    []byte("%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000056 00000 n \ntrailer\n<</Root 1 0 R/Size 3>>\nstartxref\n100\n%%EOF\n"),
-		"page loop":   []byte("%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[2 0 R]/Count 1>>\nendobj\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000056 00000 n \ntrailer\n<</Root 1 0 R/Size 3>>\nstartxref\n100\n%%EOF\n"),
+		"truncated": good[:len(good)/2],
+		"encrypted": enc,
+		"not pdf":   []byte("hello world"),
+		"empty":     nil,
+		"no pages":  []byte("%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000056 00000 n \ntrailer\n<</Root 1 0 R/Size 3>>\nstartxref\n100\n%%EOF\n"),
+		"page loop": []byte("%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[2 0 R]/Count 1>>\nendobj\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000056 00000 n \ntrailer\n<</Root 1 0 R/Size 3>>\nstartxref\n100\n%%EOF\n"),
 	}
 	for name, b := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -53,6 +53,7 @@ CREATE TABLE cases (
 	decided_at     TEXT NOT NULL DEFAULT '',
 	due_date       TEXT NOT NULL DEFAULT '',
 	notice_due     TEXT NOT NULL DEFAULT '',
+	queue_key      TEXT NOT NULL DEFAULT '9999-12-31', -- the nearer of due_date and notice_due: home queue order
 	checked_out_by TEXT NOT NULL DEFAULT '',
 	checked_out_at TEXT NOT NULL DEFAULT '',
 	conflicts      INTEGER NOT NULL DEFAULT 0,
@@ -64,7 +65,7 @@ CREATE INDEX cases_name ON cases(applicant_name, received_at);
 CREATE INDEX cases_matter ON cases(matter_code, received_at);
 CREATE INDEX cases_status ON cases(status, received_at);
 CREATE INDEX cases_received ON cases(received_at);
-CREATE INDEX cases_open_due ON cases(due_date, received_at) WHERE open = 1;
+CREATE INDEX cases_queue ON cases(device_id, queue_key, received_at DESC) WHERE open = 1;
 
 -- The journal: append-only, one row per action, ids are client UUIDv7.
 CREATE TABLE case_actions (

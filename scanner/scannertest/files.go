@@ -1,6 +1,7 @@
-// Package testfiles makes page files for tests and benchmarks: JPEG, PNG,
+// Page files for tests and benchmarks: JPEG, PNG,
 // multi-page TIFF and multi-page PDF, each with distinct content per seed.
-package testfiles
+
+package scannertest
 
 import (
 	"bytes"
