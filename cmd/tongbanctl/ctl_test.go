@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"tongban/app/audit"
 	"tongban/app/paths"
+	"tongban/app/store"
 )
 
 // ctl runs tongbanctl with --data-dir dir and the given stdin for passwords.
@@ -162,4 +166,33 @@ func TestDemoSeed(t *testing.T) {
 
 	code, _, _ = ctl(t, dir, "", "demo", "wipe")
 	require.Equal(t, 1, code)
+}
+
+func TestAuditVerifyFindsEditedEntry(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := store.Open(ctx, paths.DBPath(dir))
+	require.NoError(t, err)
+	log := audit.New(db, "WS-test", time.Now)
+	for i := 0; i < 3; i++ {
+		_, err := log.Append(ctx, audit.Entry{Actor: "clerk", Role: "clerk", Action: "case.view_personal",
+			ObjectType: "case", ObjectID: fmt.Sprint("case-", i), Detail: json.RawMessage(`{}`)})
+		require.NoError(t, err)
+	}
+	db.Close()
+
+	code, stdout, stderr := ctl(t, dir, "", "audit", "verify")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, "entries: 3")
+
+	db, err = store.Open(ctx, paths.DBPath(dir))
+	require.NoError(t, err)
+	_, err = db.Writer().Exec("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+	require.NoError(t, err)
+	db.Close()
+
+	code, stdout, stderr = ctl(t, dir, "", "audit", "verify")
+	require.Equal(t, 1, code)
+	require.Contains(t, stdout, "#2")
+	require.Contains(t, stderr, "审计日志哈希链校验失败")
 }

@@ -36,7 +36,9 @@ type Dialect struct {
 type Store struct {
 	db, rdb *sql.DB
 	d       Dialect
-	q       map[string]string // rebound query cache
+	// platformID signs the platform's own journal entries (deviceId of
+	// system actions).
+	platformID string
 }
 
 var _ platform.Store = (*Store)(nil)
@@ -44,13 +46,18 @@ var _ platform.Store = (*Store)(nil)
 // New migrates db with the numbered NNNN_name.sql files of migrations and
 // returns the store. rdb may be db.
 func New(ctx context.Context, db, rdb *sql.DB, d Dialect, migrations fs.FS) (*Store, error) {
-	s := &Store{db: db, rdb: rdb, d: d, q: map[string]string{}}
+	s := &Store{db: db, rdb: rdb, d: d}
 	if err := s.migrate(ctx, migrations); err != nil {
 		return nil, err
 	}
 	if err := s.initMeta(ctx); err != nil {
 		return nil, err
 	}
+	id, err := s.PlatformID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.platformID = id
 	return s, nil
 }
 
