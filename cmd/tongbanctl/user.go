@@ -15,7 +15,6 @@ import (
 	"tongban/app/errs"
 )
 
-
 func init() {
 	commands["user"] = command{
 		summary: "accounts: user add|list|disable|enable|passwd (passwords are read from stdin)",
