@@ -54,6 +54,7 @@ type Workstation struct {
 
 	session   session
 	onUIReady func(screen string)
+	scans     *scanState // hot folder, page table, thumbnails (scan_runner.go)
 }
 
 // Open prepares the workstation in dataDir. A damaged database does not make
@@ -70,6 +71,7 @@ func Open(ctx context.Context, opts Options) (*Workstation, error) {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
 	w := &Workstation{opts: opts, log: opts.Logger, now: opts.Now, emitter: nopEmitter{}, dialogs: noDialogs{}}
+	w.scans = newScanState(w)
 	w.settings, w.problems = config.Load(paths.ConfigPath(opts.DataDir))
 	for _, p := range w.problems {
 		w.log.Warn("settings problem", "key", p.Key, "line", p.Line, "problem", p.Message)
@@ -142,6 +144,7 @@ func (w *Workstation) Start(ctx context.Context) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.startBackupsLocked(ctx)
+	w.scans.start(ctx) // watches the hot folders while settings name any
 }
 
 func (w *Workstation) startBackupsLocked(ctx context.Context) {
@@ -179,6 +182,7 @@ func (w *Workstation) backupSchedule() (time.Duration, int) {
 
 // Close stops background work and closes the database.
 func (w *Workstation) Close() error {
+	w.scans.halt() // before w.mu: the watcher may be waiting for the database
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.stopBackupsLocked()
@@ -225,5 +229,6 @@ func (w *Workstation) Services() map[string]any {
 		"CatalogService":  &CatalogService{w: w},
 		"SettingsService": &SettingsService{w: w},
 		"SyncService":     &SyncService{w: w},
+		"ScanService":     &ScanService{w: w, st: w.scans},
 	}
 }

@@ -15,8 +15,12 @@ export CI="${CI:-}"
 declare -a S_NAME=() S_STATUS=() S_SECS=() S_NOTE=()
 declare -A STATUS=()
 T0=$SECONDS
-# A private PostgreSQL started for the Go tests is stopped at the end, whatever happened.
-trap '"$ROOT/scripts/start-postgres.sh" stop >/dev/null 2>&1 || true' EXIT
+# A private PostgreSQL that this run starts for the Go tests is stopped at the end, whatever
+# happened; one that was already running (started by hand, maybe by another shell) is reused and
+# left running.
+if [ ! -f "$TMPROOT/postgres.dir" ]; then
+	trap '"$ROOT/scripts/start-postgres.sh" stop >/dev/null 2>&1 || true' EXIT
+fi
 
 selected() { [ -z "${STEPS:-}" ] || [[ " $STEPS " == *" $1 "* ]]; }
 
@@ -57,8 +61,8 @@ do_vet() { cd "$ROOT" && go vet ./...; }
 do_shellcheck() { cd "$ROOT" && shellcheck -x -S warning scripts/*.sh bench/*.sh .ci/run; }
 
 # Services that the Go tests use: CUPS with a cups-pdf printer (scripts/start-cups.sh prints
-# `export NAME=value` lines, e.g. TONGBAN_TEST_PRINTER) and, once the platform exists, a private
-# PostgreSQL (scripts/start-postgres.sh, same protocol).
+# `export NAME=value` lines, e.g. TONGBAN_TEST_PRINTER) and a private PostgreSQL for the platform
+# (scripts/start-postgres.sh, same protocol: TONGBAN_TEST_PG).
 export_from() { # script
 	local out
 	[ -f "$1" ] || return 0
@@ -77,9 +81,7 @@ export_from() { # script
 
 do_gotest() {
 	export_from "$ROOT/scripts/start-cups.sh"
-	if [ -n "${TONGBAN_NEED_POSTGRES:-}" ] || [ -d "$ROOT/cmd/platform" ]; then
-		export_from "$ROOT/scripts/start-postgres.sh"
-	fi
+	export_from "$ROOT/scripts/start-postgres.sh"
 	cd "$ROOT" && go test -race -timeout "${GOTEST_TIMEOUT:-15m}" ./...
 }
 

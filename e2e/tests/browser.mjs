@@ -1,6 +1,6 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium driven by playwright-core
 // (`npx playwright install` cannot download browsers here), screenshots, selectors.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
@@ -11,6 +11,8 @@ if (!baseURL) throw new Error('TONGBAN_URL is not set: run the tests through scr
 const here = dirname(fileURLToPath(import.meta.url))
 export const shotDir = join(here, '..', 'screenshots')
 mkdirSync(shotDir, { recursive: true })
+// Screenshots of an earlier run would mix with this run's.
+for (const f of readdirSync(shotDir)) if (/^\d\d-.*\.png$/.test(f)) rmSync(join(shotDir, f))
 
 /** launch starts headless Chromium with the flags this closed network needs. */
 export async function launch() {
@@ -37,7 +39,11 @@ export async function launch() {
   const problems = []
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`)
+    // Failed requests are reported with their URL by the response handler below.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`)
+  })
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`)
   })
   return { browser, context, page, problems }
 }
@@ -57,6 +63,7 @@ let shotNo = 0
 export async function shot(page, name) {
   shotNo++
   const file = join(shotDir, `${String(shotNo).padStart(2, '0')}-${name}.png`)
-  await page.screenshot({ path: file, fullPage: true })
+  // animations: 'disabled' finishes Element Plus's appear transitions (el-tag fades in).
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
   return file
 }

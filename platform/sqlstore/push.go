@@ -192,20 +192,24 @@ func (p *pushTx) putAction(a protocol.Action) (protocol.ItemResult, error) {
 }
 
 // concurrent reports whether a decision was taken on an older version of
-// the case than another device's since, or while someone else held the
-// case checked out: a supervisor has to look at it.
+// the case than another device's since (flagged actions aside), or while
+// someone else held the case checked out: a supervisor has to look at it.
 func (p *pushTx) concurrent(a protocol.Action, cs caseScope) (bool, error) {
 	if !protocol.IsDecision(a.Kind) {
 		return false, nil
 	}
-	if cs.checkedOutBy != "" && cs.checkedOutBy != a.Actor {
+	switch cs.checkedOutBy {
+	case "":
+	case a.Actor:
+		return false, nil // the holder of the check-out decides
+	default:
 		return true, nil
 	}
 	if a.BasedOnVersion >= cs.version {
 		return false, nil
 	}
 	var n int
-	err := p.s.row(p.ctx, p.tx, `SELECT COUNT(*) FROM actions WHERE case_id = ? AND case_version > ? AND device_id <> ?`,
+	err := p.s.row(p.ctx, p.tx, `SELECT COUNT(*) FROM actions WHERE case_id = ? AND case_version > ? AND device_id <> ? AND flagged = 0`,
 		a.CaseID, a.BasedOnVersion, a.DeviceID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("check concurrent actions: %w", err)

@@ -1,6 +1,23 @@
 import type { Transport } from './transport'
 import type {
+  AuditEntry,
+  AuditFilter,
   AuthStatus,
+  Card,
+  CaseDetail,
+  CasePage,
+  CaseQuery,
+  CaseQueue,
+  CaseResult,
+  CaseSummary,
+  CheckedCard,
+  Draft,
+  IdValidation,
+  Materials,
+  OpenInput,
+  ReaderInfo,
+  Review,
+  SupplementItem,
   BackupInfo,
   CatalogDiff,
   CatalogPage,
@@ -58,6 +75,37 @@ export interface Api {
   sync: {
     status(): Promise<SyncStatus>
   }
+  cases: {
+    open(input: OpenInput): Promise<CaseResult>
+    checkIdentity(caseId: string, basedOn: number, who: 'applicant' | 'agent', c: CheckedCard): Promise<CaseResult>
+    receiveMaterials(caseId: string, basedOn: number, m: Materials): Promise<CaseResult>
+    formalReview(caseId: string, basedOn: number, r: Review): Promise<CaseResult>
+    accept(caseId: string, basedOn: number): Promise<CaseResult>
+    requestSupplement(caseId: string, basedOn: number, items: SupplementItem[]): Promise<CaseResult>
+    receiveSupplement(caseId: string, basedOn: number, m: Materials): Promise<CaseResult>
+    refuse(caseId: string, basedOn: number, reasons: string[], basis: string[]): Promise<CaseResult>
+    checkout(caseId: string, basedOn: number): Promise<CaseResult>
+    release(caseId: string, basedOn: number, reason: string): Promise<CaseResult>
+    approve(caseId: string, basedOn: number, reason: string): Promise<CaseResult>
+    return(caseId: string, basedOn: number, reason: string): Promise<CaseResult>
+    saveDraft(d: Partial<Draft>): Promise<Draft>
+    getDraft(id: string): Promise<Draft>
+    listDrafts(): Promise<Draft[]>
+    discardDraft(id: string): Promise<void>
+    search(q: CaseQuery): Promise<CasePage>
+    homeQueue(limit: number): Promise<CaseQueue>
+    approvalQueue(): Promise<CaseSummary[]>
+    duplicates(idNumber: string, matterCode: string): Promise<CaseSummary[]>
+    detail(caseId: string, full: boolean): Promise<CaseDetail>
+    audit(caseId: string): Promise<AuditEntry[]>
+    auditLog(f: AuditFilter): Promise<AuditEntry[]>
+  }
+  identity: {
+    reader(): Promise<ReaderInfo>
+    validate(docType: string, number: string, country: string): Promise<IdValidation>
+    readCard(): Promise<CheckedCard>
+    checkManual(c: Card): Promise<CheckedCard>
+  }
 }
 
 export function createApi(t: Transport): Api {
@@ -103,6 +151,37 @@ export function createApi(t: Transport): Api {
     },
     sync: {
       status: c<SyncStatus>('SyncService', 'Status'),
+    },
+    cases: {
+      open: c<CaseResult>('CaseService', 'Open'),
+      checkIdentity: c<CaseResult>('CaseService', 'CheckIdentity'),
+      receiveMaterials: c<CaseResult>('CaseService', 'ReceiveMaterials'),
+      formalReview: c<CaseResult>('CaseService', 'FormalReview'),
+      accept: c<CaseResult>('CaseService', 'Accept'),
+      requestSupplement: c<CaseResult>('CaseService', 'RequestSupplement'),
+      receiveSupplement: c<CaseResult>('CaseService', 'ReceiveSupplement'),
+      refuse: c<CaseResult>('CaseService', 'Refuse'),
+      checkout: c<CaseResult>('CaseService', 'Checkout'),
+      release: c<CaseResult>('CaseService', 'Release'),
+      approve: c<CaseResult>('CaseService', 'Approve'),
+      return: c<CaseResult>('CaseService', 'Return'),
+      saveDraft: c<Draft>('CaseService', 'SaveDraft'),
+      getDraft: c<Draft>('CaseService', 'GetDraft'),
+      listDrafts: c<Draft[]>('CaseService', 'ListDrafts'),
+      discardDraft: c<void>('CaseService', 'DiscardDraft'),
+      search: c<CasePage>('CaseService', 'Search'),
+      homeQueue: c<CaseQueue>('CaseService', 'HomeQueue'),
+      approvalQueue: c<CaseSummary[]>('CaseService', 'ApprovalQueue'),
+      duplicates: c<CaseSummary[]>('CaseService', 'Duplicates'),
+      detail: c<CaseDetail>('CaseService', 'Detail'),
+      audit: c<AuditEntry[]>('CaseService', 'Audit'),
+      auditLog: c<AuditEntry[]>('CaseService', 'AuditLog'),
+    },
+    identity: {
+      reader: c<ReaderInfo>('IdentityService', 'Reader'),
+      validate: c<IdValidation>('IdentityService', 'Validate'),
+      readCard: c<CheckedCard>('IdentityService', 'ReadCard'),
+      checkManual: c<CheckedCard>('IdentityService', 'CheckManual'),
     },
   }
 }

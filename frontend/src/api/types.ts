@@ -212,3 +212,330 @@ export interface Recovery {
   latestBackup?: BackupInfo
   backups: BackupInfo[]
 }
+
+// ---- Cases and identity (issue 3; docs/api.md "Cases") ----
+
+export type CaseStatus =
+  | ''
+  | 'received'
+  | 'reviewing'
+  | 'supplement_pending'
+  | 'pending_approval'
+  | 'returned'
+  | 'accepted'
+  | 'refused'
+  | 'dispatched'
+  | 'handling'
+  | 'handled'
+  | 'delivered'
+  | 'closed'
+  | 'withdrawn'
+
+export type DocType = 'resident_id' | 'hmt_residence_permit' | 'foreign_permanent' | 'foreign_permanent_old' | 'passport'
+
+export interface IdWarning {
+  code: string
+  message: string
+  zh: string
+}
+
+export interface IdDocument {
+  type: DocType
+  number: string
+  country?: string
+  birthDate?: string
+  sex?: 'M' | 'F'
+  regionCode?: string
+  regionName?: string
+  warnings?: IdWarning[]
+}
+
+export interface Card {
+  docType: DocType | ''
+  name: string
+  sex?: string
+  ethnicity?: string
+  birthDate?: string
+  address?: string
+  number: string
+  country?: string
+  authority?: string
+  validFrom?: string
+  validUntil?: string
+  source: 'reader' | 'manual' | ''
+  readerId?: string
+  readAt?: string
+}
+
+export interface CheckedCard {
+  card: Card
+  document: IdDocument
+  warnings?: IdWarning[]
+}
+
+export interface IdValidation {
+  ok: boolean
+  document?: IdDocument
+  zh?: string
+  field?: string
+  warnings?: IdWarning[]
+}
+
+export interface ReaderInfo {
+  configured: boolean
+  driver: 'file' | 'socket' | 'none'
+  label: string
+  problem?: string
+}
+
+export interface MatterRef {
+  code: string
+  name: string
+  mode: ServiceMode | ''
+  kind?: string
+  legalLimitDays?: number
+  promisedLimitDays?: number
+  refusalNeedsApproval?: boolean
+  acceptanceNeedsApproval?: boolean
+}
+
+export interface Person {
+  name: string
+  idType: DocType | ''
+  idNumber: string
+  country?: string
+  phone?: string
+  address?: string
+}
+
+export interface Intake {
+  matter: MatterRef
+  applicant: Person
+  agent?: Person
+  form?: Record<string, string>
+  provisionalNo?: string
+}
+
+export type MaterialStatus = 'received' | 'missing' | 'faulty' | 'not_applicable'
+
+export interface MaterialItem {
+  id: string
+  name: string
+  status: MaterialStatus
+  form?: '原件' | '复印件' | '电子' | ''
+  pages?: number
+  checkedOriginal?: boolean
+  licenceRef?: string
+  required?: boolean
+  problem?: string
+}
+
+export interface Finding {
+  item: string
+  reason: string
+}
+
+export interface Review {
+  passed: boolean
+  findings?: Finding[]
+}
+
+export interface Materials {
+  items: MaterialItem[]
+}
+
+export interface OpenInput {
+  draftId?: string
+  intake: Intake
+  identity?: CheckedCard
+  materials?: { items: MaterialItem[] }
+  review?: Review
+}
+
+export interface SupplementItem {
+  materialId?: string
+  name: string
+  problem: 'missing' | 'faulty'
+  reason: string
+}
+
+export interface SupplementNotice {
+  items: SupplementItem[]
+  noticeDate: string
+  noticeDue: string
+  withinLimit: boolean
+  approximate?: boolean
+}
+
+export interface Refusal {
+  reasons: string[]
+  basis?: string[]
+  rightsText: string
+}
+
+export interface Receipt {
+  caseId: string
+  provisionalNo: string
+  provisional: boolean
+  matterCode: string
+  matterName: string
+  mode: ServiceMode
+  applicant: string
+  idMasked: string
+  agent?: string
+  materials: MaterialItem[]
+  acceptedAt: string
+  dueDate?: string
+  approximate?: boolean
+  clerk: string
+  hallCode: string
+}
+
+export interface CaseState {
+  caseId: string
+  provisionalNo: string
+  officialNo?: string
+  matter: MatterRef
+  applicant: Person
+  agent?: Person
+  form?: Record<string, string>
+  status: CaseStatus
+  version: number
+  hallCode: string
+  deviceId: string
+  receivedAt: string
+  updatedAt: string
+  decidedAt?: string
+  identityChecked: boolean
+  identitySource?: 'reader' | 'manual'
+  materials?: MaterialItem[]
+  findings?: Finding[]
+  supplements: number
+  supplement?: SupplementNotice
+  proposal?: { decision: 'accept' | 'refuse'; refusal?: Refusal }
+  proposedBy?: string
+  checkedOutBy?: string
+  checkedOutAt?: string
+  receipt?: Receipt
+  refusal?: Refusal
+  returnReason?: string
+  conflicts?: { actionId: string; seq: number; kind: string; zh: string }[]
+  lastActor?: string
+}
+
+export interface CaseResult {
+  state: CaseState
+  noticeDue?: string
+  noticeDaysLeft: number
+  noticeOverdue?: boolean
+  noticeApprox?: boolean
+  provisionalNote?: string
+}
+
+export interface CaseSummary {
+  caseId: string
+  provisionalNo: string
+  officialNo?: string
+  matterCode: string
+  matterName: string
+  mode: ServiceMode
+  status: CaseStatus
+  statusLabel: string
+  applicantName: string
+  idMasked: string
+  phoneMasked: string
+  agentName?: string
+  receivedAt: string
+  dueDate?: string
+  noticeDue?: string
+  overdue: boolean
+  dueSoon: boolean
+  checkedOutBy?: string
+  conflicts?: number
+  version: number
+}
+
+export interface CaseQuery {
+  caseNo?: string
+  idNumber?: string
+  name?: string
+  phone?: string
+  matterCode?: string
+  status?: CaseStatus
+  openOnly?: boolean
+  from?: string
+  to?: string
+  limit?: number
+  offset?: number
+}
+
+export interface CasePage {
+  items: CaseSummary[]
+  more: boolean
+}
+
+export interface CaseQueue {
+  items: CaseSummary[]
+  open: number
+  overdue: number
+  dueSoon: number
+  pendingApproval: number
+  supplement: number
+}
+
+export interface CaseAction {
+  id: string
+  caseId: string
+  seq: number
+  kind: string
+  actor: string
+  role: string
+  deviceId: string
+  hallCode: string
+  deviceTime: string
+  reason?: string
+  payload?: unknown
+  basedOn: number
+  syncState?: string
+}
+
+export interface CaseDetail {
+  summary: CaseSummary
+  state: CaseState
+  journal: CaseAction[]
+  full: boolean
+}
+
+export interface Draft {
+  id: string
+  caseId?: string
+  matterCode?: string
+  step: string
+  data: unknown
+  revision: number
+  createdAt: string
+  updatedAt: string
+}
+
+export interface AuditEntry {
+  seq: number
+  id: string
+  at: string
+  actor: string
+  role: string
+  deviceId: string
+  action: string
+  objectType: string
+  objectId: string
+  detail: unknown
+  prevHash: string
+  hash: string
+}
+
+export interface AuditFilter {
+  objectType?: string
+  objectId?: string
+  actor?: string
+  beforeSeq?: number
+  limit?: number
+}

@@ -24,6 +24,16 @@ export const routes: RouteRecordRaw[] = [
     props: true,
     meta: { screen: 'matter' },
   },
+  { path: '/intake', name: 'intake', component: () => import('../views/IntakeView.vue'), meta: { screen: 'intake' } },
+  { path: '/cases', name: 'cases', component: () => import('../views/CasesView.vue'), meta: { screen: 'cases' } },
+  {
+    path: '/cases/:id',
+    name: 'case',
+    component: () => import('../views/CaseDetailView.vue'),
+    props: true,
+    meta: { screen: 'case' },
+  },
+  { path: '/approvals', name: 'approvals', component: () => import('../views/ApprovalView.vue'), meta: { screen: 'approvals' } },
   {
     path: '/settings',
     name: 'settings',

@@ -1,0 +1,8 @@
+package httpserver_test
+
+import (
+	"io"
+	"log/slog"
+)
+
+func newTestLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
