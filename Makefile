@@ -60,7 +60,7 @@ dist: ## Linux binary, Windows .exe and NSIS installer (and tongbanctl) in dist/
 	@scripts/dist.sh
 
 .PHONY: bench
-bench: build-linux ## run the benchmarks; results in bench/results/
+bench: build-linux ## run the benchmarks (BENCH_ONLY=regexp); results in bench/results/
 	@scripts/bench.sh
 
 .PHONY: clean

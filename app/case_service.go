@@ -437,14 +437,28 @@ func (s *CaseService) DiscardDraft(id string) error {
 	return toAPI(s.w.log, op, e.svc.DiscardDraft(context.Background(), e.actor, id))
 }
 
-// Search finds cases; personal data masked.
-func (s *CaseService) Search(q cases.Query) (cases.Page, error) {
+// Search finds cases; personal data masked. MatterName is resolved to
+// matter codes through the catalog (case_search.go).
+func (s *CaseService) Search(q CaseQuery) (cases.Page, error) {
 	const op = "cases.search"
 	e, err := s.deps.env()
 	if err != nil {
 		return cases.Page{}, toAPI(s.w.log, op, err)
 	}
-	p, err := e.svc.Search(context.Background(), e.actor, q)
+	ctx := context.Background()
+	run := func(cq cases.Query) (cases.Page, error) { return e.svc.Search(ctx, e.actor, cq) }
+	if strings.TrimSpace(q.MatterName) == "" {
+		p, err := run(q.Query)
+		return p, toAPI(s.w.log, op, err)
+	}
+	codes, err := matterCodes(ctx, e.cat, q.MatterName)
+	if err != nil {
+		return cases.Page{}, toAPI(s.w.log, op, err)
+	}
+	if len(codes) == 0 {
+		return cases.Page{Items: []cases.Summary{}}, nil
+	}
+	p, err := searchMatters(run, q.Query, codes)
 	return p, toAPI(s.w.log, op, err)
 }
 

@@ -166,11 +166,11 @@ func TestIntakeWithCardReadAcceptAndQueue(t *testing.T) {
 		t.Fatalf("queue shows unmasked id %q", got)
 	}
 
-	page, err := s.cases.Search(cases.Query{IDNumber: strings.ToLower(id)})
+	page, err := s.cases.Search(app.CaseQuery{Query: cases.Query{IDNumber: strings.ToLower(id)}})
 	if err != nil || len(page.Items) != 1 {
 		t.Fatalf("search by id: %+v, %v", page, err)
 	}
-	page, err = s.cases.Search(cases.Query{Name: "张"})
+	page, err = s.cases.Search(app.CaseQuery{Query: cases.Query{Name: "张"}})
 	if err != nil || len(page.Items) != 1 || page.Items[0].ApplicantName != "张𠮷" {
 		t.Fatalf("search by name prefix: %+v, %v", page, err)
 	}

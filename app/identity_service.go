@@ -107,6 +107,7 @@ type IDValidation struct {
 	OK       bool               `json:"ok"`
 	Document *identity.Document `json:"document,omitempty"`
 	Zh       string             `json:"zh,omitempty"`
+	Message  string             `json:"message,omitempty"` // English, for the English UI
 	Field    string             `json:"field,omitempty"`
 	Warnings []identity.Warning `json:"warnings,omitempty"`
 }
@@ -164,7 +165,7 @@ func (s *IdentityService) Validate(docType, number, country string) (IDValidatio
 		v := IDValidation{Zh: errs.Zh(err)}
 		var de *errs.Error
 		if errors.As(err, &de) {
-			v.Field = de.Field
+			v.Field, v.Message = de.Field, de.Message
 		}
 		return v, nil
 	}

@@ -55,6 +55,8 @@ type Workstation struct {
 	session   session
 	onUIReady func(screen string)
 	scans     *scanState // hot folder, page table, thumbnails (scan_runner.go)
+	// platform sync loop (sync_service.go)
+	sync *syncRunner
 }
 
 // Open prepares the workstation in dataDir. A damaged database does not make
@@ -72,6 +74,7 @@ func Open(ctx context.Context, opts Options) (*Workstation, error) {
 	}
 	w := &Workstation{opts: opts, log: opts.Logger, now: opts.Now, emitter: nopEmitter{}, dialogs: noDialogs{}}
 	w.scans = newScanState(w)
+	w.sync = newSyncRunner(w)
 	w.settings, w.problems = config.Load(paths.ConfigPath(opts.DataDir))
 	for _, p := range w.problems {
 		w.log.Warn("settings problem", "key", p.Key, "line", p.Line, "problem", p.Message)
@@ -145,6 +148,8 @@ func (w *Workstation) Start(ctx context.Context) {
 	defer w.mu.Unlock()
 	w.startBackupsLocked(ctx)
 	w.scans.start(ctx) // watches the hot folders while settings name any
+	// After Start releases w.mu: the sync loop reads the database.
+	go w.sync.start(ctx)
 }
 
 func (w *Workstation) startBackupsLocked(ctx context.Context) {
@@ -161,6 +166,20 @@ func (w *Workstation) startBackupsLocked(ctx context.Context) {
 			w.log.Error("backup scheduler stopped", "err", err)
 		}
 	}()
+}
+
+// haltBackups stops the backup loop without holding w.mu: the loop reads
+// its schedule under w.mu.RLock, so waiting for it with w.mu held
+// deadlocks when Close follows Start closely.
+func (w *Workstation) haltBackups() {
+	w.mu.Lock()
+	stop, done := w.backupStop, w.backupsDone
+	w.backupStop, w.backupsDone = nil, nil
+	w.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
 }
 
 func (w *Workstation) stopBackupsLocked() {
@@ -183,6 +202,8 @@ func (w *Workstation) backupSchedule() (time.Duration, int) {
 // Close stops background work and closes the database.
 func (w *Workstation) Close() error {
 	w.scans.halt() // before w.mu: the watcher may be waiting for the database
+	w.sync.halt()  // likewise the sync loop
+	w.haltBackups()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.stopBackupsLocked()
@@ -224,11 +245,13 @@ func (w *Workstation) Services() map[string]any {
 	return map[string]any{
 		"CaseService":     &CaseService{w: w, deps: cd},
 		"IdentityService": &IdentityService{w: w, deps: cd},
+		"AuditService":    &AuditService{w: w, deps: cd},
 		"SystemService":   &SystemService{w: w},
 		"AuthService":     &AuthService{w: w},
 		"CatalogService":  &CatalogService{w: w},
 		"SettingsService": &SettingsService{w: w},
 		"SyncService":     &SyncService{w: w},
 		"ScanService":     &ScanService{w: w, st: w.scans},
+		"PrintService":    NewPrintService(w, nil),
 	}
 }

@@ -31,17 +31,27 @@ if [ -n "${DATA_DIR:-}" ]; then
 	args+=(--data-dir "$DATA_DIR")
 fi
 
-# Hook for issue 6: when the platform server exists (cmd/platform), start it beside the
-# workstation on loopback and stop it when the window closes. Set NO_PLATFORM=1 to skip.
+# The provincial platform (cmd/platform, issue 6) runs beside the workstation on loopback with a
+# demo SQLite database, and stops when the window closes. It prints a one-time enrollment code for
+# the demo hall 410102, which the workstation's settings take. NO_PLATFORM=1 skips it;
+# PLATFORM_ADDR (default 127.0.0.1:8470) and PLATFORM_DATA_DIR (default .tmp/platform) move it.
 platform_pid=""
 start_platform() {
 	[ -d "$ROOT/cmd/platform" ] && [ -z "${NO_PLATFORM:-}" ] || return 0
-	local pdata="${PLATFORM_DATA_DIR:-${DATA_DIR:-$TMPROOT/run}/platform}"
+	local pdata="${PLATFORM_DATA_DIR:-$TMPROOT/platform}" addr="${PLATFORM_ADDR:-127.0.0.1:8470}"
 	mkdir -p "$pdata" "$TMPROOT/bin"
-	say "starting the platform (cmd/platform) on ${PLATFORM_ADDR:-127.0.0.1:8790}, data in $pdata"
-	(cd "$ROOT" && go build -o "$TMPROOT/bin/platform" ./cmd/platform)
-	"$TMPROOT/bin/platform" --addr "${PLATFORM_ADDR:-127.0.0.1:8790}" --data-dir "$pdata" &
+	(cd "$ROOT" && go build -o "$TMPROOT/bin/platform" ./cmd/platform) || { warn "cmd/platform does not build: starting without it"; return 0; }
+	say "starting the platform on http://$addr/ (data in $pdata, log in $pdata/platform.log)"
+	"$TMPROOT/bin/platform" serve --db "sqlite:$pdata/platform.db" --addr "$addr" --blobs "$pdata/blobs" --demo \
+		>"$pdata/stdout.log" 2>"$pdata/platform.log" &
 	platform_pid=$!
+	sleep 1
+	if ! kill -0 "$platform_pid" 2>/dev/null; then
+		platform_pid=""
+		warn "the platform did not start (port $addr in use?): see $pdata/platform.log; starting without it"
+		return 0
+	fi
+	grep -h 'enrollment code' "$pdata/stdout.log" || true
 }
 stop_platform() {
 	[ -n "$platform_pid" ] || return 0

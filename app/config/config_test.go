@@ -108,6 +108,19 @@ func TestLoadBadValuesFallBackPerKey(t *testing.T) {
 				}
 			}},
 		{"control char", "[printers]\nreceipt = \"a\\u0007b\"\n", []string{"printers.receipt"}, nil},
+		{"bad paper", "[papers]\nreceipt = \"roll80\"\nnotice = \"roll80\"\nwaybill = \"a5\"\n", []string{"papers.notice", "papers.waybill"},
+			func(t *testing.T, s config.Settings) {
+				if got, want := s.Papers, (config.Papers{Receipt: "roll80"}); got != want {
+					t.Fatalf("papers = %+v, want %+v", got, want)
+				}
+			}},
+		{"relative font path", "[printing]\nfontPath = \"fonts/simsun.ttc\"\ncourt = \"郑州市金水区人民法院\"\n", []string{"printing.fontPath"},
+			func(t *testing.T, s config.Settings) {
+				if got, want := s.Printing, (config.Printing{Court: "郑州市金水区人民法院"}); got != want {
+					t.Fatalf("printing = %+v, want %+v", got, want)
+				}
+			}},
+		{"unknown printing key", "[printing]\nfont = \"/x.ttf\"\n", []string{"printing.font"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,6 +202,8 @@ func TestSaveRoundTrip(t *testing.T) {
 	want.Hall = config.Hall{DivisionCode: "411502", Name: "信阳市浉河区\"跨省通办\"窗口"}
 	want.HotFolders = []string{`C:\Scan`, "/home/clerk/scan"}
 	want.Printers.Notice = "HP LaserJet"
+	want.Papers = config.Papers{Receipt: "roll80", Waybill: "76x130"}
+	want.Printing = config.Printing{FontPath: `C:\Windows\Fonts\simsun.ttc`, ReviewOrgan: "郑州市金水区人民政府", Court: "郑州市金水区人民法院"}
 	require.NoError(t, config.Save(path, want))
 	got, ps := config.Load(path)
 	require.Empty(t, ps)

@@ -213,6 +213,19 @@ func fromMap(raw map[string]any) (Settings, []Problem) {
 				"waybill":  func(k string, v any) { d.str(k, v, &s.Printers.Waybill) },
 				"manifest": func(k string, v any) { d.str(k, v, &s.Printers.Manifest) },
 			})
+		case "papers":
+			d.table(k, v, map[string]func(string, any){
+				"receipt":  func(k string, v any) { d.str(k, v, &s.Papers.Receipt) },
+				"notice":   func(k string, v any) { d.str(k, v, &s.Papers.Notice) },
+				"waybill":  func(k string, v any) { d.str(k, v, &s.Papers.Waybill) },
+				"manifest": func(k string, v any) { d.str(k, v, &s.Papers.Manifest) },
+			})
+		case "printing":
+			d.table(k, v, map[string]func(string, any){
+				"fontPath":    func(k string, v any) { d.str(k, v, &s.Printing.FontPath) },
+				"reviewOrgan": func(k string, v any) { d.str(k, v, &s.Printing.ReviewOrgan) },
+				"court":       func(k string, v any) { d.str(k, v, &s.Printing.Court) },
+			})
 		case "idleLockMinutes":
 			d.int(k, v, &s.IdleLockMinutes)
 		case "backup":
@@ -264,6 +277,20 @@ func fixInvalid(s *Settings) []Problem {
 			s.Printers.Waybill = def.Printers.Waybill
 		case key == "printers.manifest":
 			s.Printers.Manifest = def.Printers.Manifest
+		case key == "papers.receipt":
+			s.Papers.Receipt = def.Papers.Receipt
+		case key == "papers.notice":
+			s.Papers.Notice = def.Papers.Notice
+		case key == "papers.waybill":
+			s.Papers.Waybill = def.Papers.Waybill
+		case key == "papers.manifest":
+			s.Papers.Manifest = def.Papers.Manifest
+		case key == "printing.fontPath":
+			s.Printing.FontPath = def.Printing.FontPath
+		case key == "printing.reviewOrgan":
+			s.Printing.ReviewOrgan = def.Printing.ReviewOrgan
+		case key == "printing.court":
+			s.Printing.Court = def.Printing.Court
 		case key == "idleLockMinutes":
 			s.IdleLockMinutes = def.IdleLockMinutes
 		case key == "backup.intervalHours":

@@ -12,6 +12,8 @@ type Settings struct {
 	Hall            Hall     `json:"hall" toml:"hall"`
 	HotFolders      []string `json:"hotFolders" toml:"hotFolders"`
 	Printers        Printers `json:"printers" toml:"printers"`
+	Papers          Papers   `json:"papers" toml:"papers"`
+	Printing        Printing `json:"printing" toml:"printing"`
 	IdleLockMinutes int      `json:"idleLockMinutes" toml:"idleLockMinutes"`
 	Backup          Backup   `json:"backup" toml:"backup"`
 	Language        string   `json:"language" toml:"language"`
@@ -30,6 +32,31 @@ type Printers struct {
 	Notice   string `json:"notice" toml:"notice"`
 	Waybill  string `json:"waybill" toml:"waybill"`
 	Manifest string `json:"manifest" toml:"manifest"`
+}
+
+// Papers names the paper size for each kind of document (the same keys as
+// Printers); empty means the first choice in PaperChoices.
+type Papers struct {
+	Receipt  string `json:"receipt" toml:"receipt"`
+	Notice   string `json:"notice" toml:"notice"`
+	Waybill  string `json:"waybill" toml:"waybill"`
+	Manifest string `json:"manifest" toml:"manifest"`
+}
+
+// PaperChoices lists the paper sizes with a template, per Papers key, the
+// default first (printing/templates; a test in app checks they match).
+var PaperChoices = map[string][]string{
+	"receipt":  {"a4", "roll80"},
+	"notice":   {"a4"},
+	"waybill":  {"100x150", "76x130"},
+	"manifest": {"a4"},
+}
+
+// Printing holds what documents need beyond printer and paper.
+type Printing struct {
+	FontPath    string `json:"fontPath" toml:"fontPath"`       // .ttf/.ttc; empty: system font, else the bundled one
+	ReviewOrgan string `json:"reviewOrgan" toml:"reviewOrgan"` // 行政复议机关 named on refusal notices
+	Court       string `json:"court" toml:"court"`             // 人民法院 named on refusal notices
 }
 
 // Backup is the database backup schedule.

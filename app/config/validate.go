@@ -38,6 +38,13 @@ func Validate(s Settings) []Problem {
 	add(checkText("printers.notice", s.Printers.Notice))
 	add(checkText("printers.waybill", s.Printers.Waybill))
 	add(checkText("printers.manifest", s.Printers.Manifest))
+	add(checkPaper("receipt", s.Papers.Receipt))
+	add(checkPaper("notice", s.Papers.Notice))
+	add(checkPaper("waybill", s.Papers.Waybill))
+	add(checkPaper("manifest", s.Papers.Manifest))
+	add(checkFontPath(s.Printing.FontPath))
+	add(checkText("printing.reviewOrgan", s.Printing.ReviewOrgan))
+	add(checkText("printing.court", s.Printing.Court))
 	add(checkRange("idleLockMinutes", s.IdleLockMinutes, MinIdleLockMinutes, MaxIdleLockMinutes, "空闲锁屏分钟数"))
 	add(checkRange("backup.intervalHours", s.Backup.IntervalHours, MinIntervalHours, MaxIntervalHours, "备份间隔小时数"))
 	add(checkRange("backup.keep", s.Backup.Keep, MinKeep, MaxKeep, "备份保留份数"))
@@ -124,6 +131,27 @@ func isAbs(p string) bool {
 		return true
 	}
 	return len(p) >= 3 && unicode.IsLetter(rune(p[0])) && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
+}
+
+func checkPaper(kind, v string) *Problem {
+	if v == "" || slices.Contains(PaperChoices[kind], v) {
+		return nil
+	}
+	key := "papers." + kind
+	return problem(key, fmt.Sprintf("must be one of %v, got %q", PaperChoices[kind], v),
+		fmt.Sprintf("纸张应为 %s 之一（当前值 %q）", strings.Join(PaperChoices[kind], "、"), v))
+}
+
+func checkFontPath(v string) *Problem {
+	const key = "printing.fontPath"
+	if p := checkText(key, v); p != nil || v == "" {
+		return p
+	}
+	if !isAbs(v) {
+		return problem(key, fmt.Sprintf("must be an absolute path to a .ttf or .ttc file, got %q", v),
+			fmt.Sprintf("字体文件应为绝对路径，如 C:\\Windows\\Fonts\\simsun.ttc（当前值 %q）", v))
+	}
+	return nil
 }
 
 func checkRange(key string, v, lo, hi int, zhName string) *Problem {

@@ -15,6 +15,8 @@ const (
 	ELOCKED       = "ELOCKED"       // account locked after failures
 	EOFFLINE      = "EOFFLINE"      // the platform cannot be reached
 	ECORRUPT      = "ECORRUPT"      // a stored file is damaged
+	ECURSOR       = "ECURSOR"       // the platform cannot continue a sync cursor
+	ETOOLARGE     = "ETOOLARGE"     // a request or file exceeds a limit
 	EINTERNAL     = "EINTERNAL"     // a bug or an unexpected failure
 )
 

@@ -93,19 +93,26 @@ type CheckReport struct {
 func (r CheckReport) OK() bool { return r.VerifyReport.OK() && len(r.Missing) == 0 }
 
 // Check verifies every blob against its hash and that every referenced
-// blob is in the store.
+// blob is in the store. A nil st means there is no store yet: every
+// referenced blob is missing.
 func (s *Service) Check(ctx context.Context, st blob.Store) (CheckReport, error) {
 	var rep CheckReport
-	v, err := st.Verify(ctx)
-	if err != nil {
-		return rep, fmt.Errorf("verify blobs: %w", err)
+	if st != nil {
+		v, err := st.Verify(ctx)
+		if err != nil {
+			return rep, fmt.Errorf("verify blobs: %w", err)
+		}
+		rep.VerifyReport = v
 	}
-	rep.VerifyReport = v
 	hashes, err := s.referencedHashes(ctx)
 	if err != nil {
 		return rep, err
 	}
 	for _, h := range hashes {
+		if st == nil {
+			rep.Missing = append(rep.Missing, h)
+			continue
+		}
 		if _, err := st.Stat(h); err != nil {
 			rep.Missing = append(rep.Missing, h)
 		}

@@ -26,14 +26,14 @@ type checkStep struct {
 
 // checkSteps run in order against an open database.
 //
-// Hook: the scanner's blob verification (every stored page's SHA-256
-// matches its content address, every attachment row has its blob) is to be
-// appended here as {"blobs", ...} once the blob store exists.
+// "page blobs" is the scanner's blob verification: every stored page's
+// SHA-256 matches its content address and every page row has its blob.
 func checkSteps() []checkStep {
 	return []checkStep{
 		{"database integrity", func(ctx context.Context, db *store.DB, _ string) error { return db.Check(ctx) }},
 		{"foreign keys", checkForeignKeys},
 		{"settings file", checkSettings},
+		{"page blobs", checkBlobs}, // check_blobs.go
 	}
 }
 

@@ -1,7 +1,7 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium driven by playwright-core
 // (`npx playwright install` cannot download browsers here), screenshots, selectors.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { mkdirSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
@@ -11,8 +11,9 @@ if (!baseURL) throw new Error('TONGBAN_URL is not set: run the tests through scr
 const here = dirname(fileURLToPath(import.meta.url))
 export const shotDir = join(here, '..', 'screenshots')
 mkdirSync(shotDir, { recursive: true })
-// Screenshots of an earlier run would mix with this run's.
-for (const f of readdirSync(shotDir)) if (/^\d\d-.*\.png$/.test(f)) rmSync(join(shotDir, f))
+// node --test runs each test file in its own process: name the screenshots after the file.
+// (scripts/e2e.sh empties the folder before a run.)
+const shotPrefix = basename(process.argv[1] || 'e2e').replace(/\.test\.m?js$/, '')
 
 /** launch starts headless Chromium with the flags this closed network needs. */
 export async function launch() {
@@ -59,10 +60,10 @@ export function field(page, name) {
 }
 
 let shotNo = 0
-/** shot saves a full-page screenshot as e2e/screenshots/NN-name.png. */
+/** shot saves a full-page screenshot as e2e/screenshots/<test file>-NN-name.png. */
 export async function shot(page, name) {
   shotNo++
-  const file = join(shotDir, `${String(shotNo).padStart(2, '0')}-${name}.png`)
+  const file = join(shotDir, `${shotPrefix}-${String(shotNo).padStart(2, '0')}-${name}.png`)
   // animations: 'disabled' finishes Element Plus's appear transitions (el-tag fades in).
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
   return file

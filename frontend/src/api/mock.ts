@@ -145,6 +145,8 @@ export function installMock(search: string): void {
     hall: { divisionCode: '410102', name: '郑州市中原区政务服务中心' },
     hotFolders: ['/home/clerk/scans'],
     printers: { receipt: '', notice: '', waybill: '', manifest: '' },
+    papers: { receipt: '', notice: '', waybill: '', manifest: '' },
+    printing: { fontPath: '', reviewOrgan: '', court: '' },
     idleLockMinutes: 10,
     backup: { intervalHours: 24, keep: 7 },
     language: 'zh-CN',

@@ -2,6 +2,9 @@ import type { Transport } from './transport'
 import type {
   AuditEntry,
   AuditFilter,
+  AuditPage,
+  AuditQuery,
+  AuditReport,
   AuthStatus,
   Card,
   CaseDetail,
@@ -15,6 +18,10 @@ import type {
   IdValidation,
   Materials,
   OpenInput,
+  PrintDoc,
+  PrintJob,
+  PrintOptions,
+  PrintPreview,
   ReaderInfo,
   Review,
   SupplementItem,
@@ -100,6 +107,18 @@ export interface Api {
     audit(caseId: string): Promise<AuditEntry[]>
     auditLog(f: AuditFilter): Promise<AuditEntry[]>
   }
+  audit: {
+    log(q: AuditQuery): Promise<AuditPage>
+    verify(): Promise<AuditReport>
+  }
+  print: {
+    options(): Promise<PrintOptions>
+    documents(caseId: string): Promise<PrintDoc[]>
+    preview(caseId: string, kind: string): Promise<PrintPreview>
+    print(caseId: string, kind: string): Promise<PrintJob>
+    retry(jobId: string): Promise<PrintJob>
+    jobs(caseId: string): Promise<PrintJob[]>
+  }
   identity: {
     reader(): Promise<ReaderInfo>
     validate(docType: string, number: string, country: string): Promise<IdValidation>
@@ -176,6 +195,18 @@ export function createApi(t: Transport): Api {
       detail: c<CaseDetail>('CaseService', 'Detail'),
       audit: c<AuditEntry[]>('CaseService', 'Audit'),
       auditLog: c<AuditEntry[]>('CaseService', 'AuditLog'),
+    },
+    audit: {
+      log: c<AuditPage>('AuditService', 'Log'),
+      verify: c<AuditReport>('AuditService', 'Verify'),
+    },
+    print: {
+      options: c<PrintOptions>('PrintService', 'Options'),
+      documents: c<PrintDoc[]>('PrintService', 'Documents'),
+      preview: c<PrintPreview>('PrintService', 'Preview'),
+      print: c<PrintJob>('PrintService', 'Print'),
+      retry: c<PrintJob>('PrintService', 'Retry'),
+      jobs: c<PrintJob[]>('PrintService', 'Jobs'),
     },
     identity: {
       reader: c<ReaderInfo>('IdentityService', 'Reader'),

@@ -162,6 +162,9 @@ export interface Settings {
   hall: { divisionCode: string; name: string }
   hotFolders: string[]
   printers: { receipt: string; notice: string; waybill: string; manifest: string }
+  /** Paper per document ('' = the first choice of PrintOptions.papers). */
+  papers: { receipt: string; notice: string; waybill: string; manifest: string }
+  printing: { fontPath: string; reviewOrgan: string; court: string }
   idleLockMinutes: number
   backup: { intervalHours: number; keep: number }
   language: Language
@@ -277,6 +280,8 @@ export interface IdValidation {
   ok: boolean
   document?: IdDocument
   zh?: string
+  /** English message (for the English UI) */
+  message?: string
   field?: string
   warnings?: IdWarning[]
 }
@@ -461,6 +466,8 @@ export interface CaseQuery {
   name?: string
   phone?: string
   matterCode?: string
+  /** part of a matter's name (or its exact code), resolved through the catalog */
+  matterName?: string
   status?: CaseStatus
   openOnly?: boolean
   from?: string
@@ -538,4 +545,101 @@ export interface AuditFilter {
   actor?: string
   beforeSeq?: number
   limit?: number
+}
+
+/** AuditService.Log filter: action exact or prefix ("case.*"); from/to days inclusive. */
+export interface AuditQuery {
+  actor?: string
+  action?: string
+  objectType?: string
+  objectId?: string
+  from?: string
+  to?: string
+  beforeSeq?: number
+  limit?: number
+}
+
+export interface AuditPage {
+  items: AuditEntry[]
+  more: boolean
+  nextBeforeSeq?: number
+  scanned: number
+}
+
+export interface AuditProblem {
+  kind: 'edited' | 'deleted' | 'inserted' | 'broken'
+  seq: number
+  toSeq?: number
+  zh: string
+}
+
+export interface AuditReport {
+  ok: boolean
+  entries: number
+  headSeq: number
+  headHash: string
+  problems?: AuditProblem[]
+}
+
+// ---- Printing (PrintService, docs/api.md "Printing") ----
+
+export type PrintKind = 'receipt' | 'supplement' | 'refusal'
+export type PrintJobStatus = 'printing' | 'printed' | 'failed'
+
+export interface PrintJob {
+  id: string
+  caseId: string
+  kind: PrintKind
+  /** 0 original; n > 0 the n-th reprint (补打). */
+  copy: number
+  printer: string
+  paper: string
+  status: PrintJobStatus
+  spoolJobId?: string
+  errorCode?: string
+  errorZh?: string
+  retryOf?: string
+  actor: string
+  pages: number
+  bytes: number
+  createdAt: string
+  finishedAt?: string
+}
+
+export interface PrintDoc {
+  kind: PrintKind
+  title: string
+  paper: string
+  /** From the settings; '' = the system's default printer. */
+  printer: string
+  printed: number
+  last?: PrintJob
+  jobs: PrintJob[]
+}
+
+export interface PrintPreview {
+  kind: PrintKind
+  title: string
+  /** The PDF, base64. */
+  pdf: string
+  pages: number
+  width: number
+  height: number
+  paper: string
+  copy: number
+  reprint: boolean
+}
+
+export interface PrinterStatus {
+  name: string
+  state: string
+  accepting: boolean
+  reasons: string[]
+  default: boolean
+}
+
+export interface PrintOptions {
+  printers: PrinterStatus[]
+  printersError?: ApiError
+  papers: Record<string, string[]>
 }

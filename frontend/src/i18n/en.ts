@@ -1,6 +1,8 @@
 import type { MessageSchema } from './zh-CN'
+import intakeEn from './intake.en'
 
 const en: MessageSchema = {
+  ...intakeEn,
   app: {
     title: 'Tongban Workstation',
     subtitle: 'Cross-provincial government services counter',

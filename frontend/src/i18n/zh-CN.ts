@@ -1,5 +1,7 @@
 // Simplified Chinese: the default language. en.ts must have the same keys.
+import intakeZh from './intake.zh-CN'
 const zhCN = {
+  ...intakeZh,
   app: {
     title: '通办工作台',
     subtitle: '政务服务"跨省通办"窗口',

@@ -34,6 +34,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { screen: 'case' },
   },
   { path: '/approvals', name: 'approvals', component: () => import('../views/ApprovalView.vue'), meta: { screen: 'approvals' } },
+  { path: '/audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { screen: 'audit' } },
   {
     path: '/settings',
     name: 'settings',

@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { bilingual, invalidError, type Params } from '../i18n/text'
 import { computed, ref } from 'vue'
 import {
   parseApiError,
@@ -270,7 +271,8 @@ export const useIntakeStore = defineStore('intake', () => {
       if (my === validateSeq) validation.value[who] = v
       return v
     } catch (e) {
-      validation.value[who] = { ok: false, zh: parseApiError(e).zh }
+      const pe = parseApiError(e)
+      validation.value[who] = { ok: false, zh: pe.zh, message: pe.message }
       return validation.value[who]
     }
   }
@@ -353,50 +355,57 @@ export const useIntakeStore = defineStore('intake', () => {
     return norm(c.document.number) !== norm(p.idNumber) || c.card.name.trim() !== p.name.trim()
   }
 
-  /** stepProblem says (in Chinese) why the wizard cannot leave the current step, or ''. */
-  function stepProblem(): string {
+  /** stepIssue says why the wizard cannot leave the current step (zh + English), or null. */
+  function stepIssue(): ApiError | null {
     const d = data.value
+    const no = (key: string, params?: Params) => invalidError(`intake.problems.${key}`, params)
     switch (step.value) {
       case 'matter':
-        return d.matter ? '' : '请先选择办理事项'
+        return d.matter ? null : no('matter')
       case 'applicant': {
         const a = d.applicant
-        if (!a.name.trim()) return '请填写申请人姓名（或按 F2 读卡）'
-        if (!a.idNumber.trim()) return '请填写申请人证件号码（或按 F2 读卡）'
-        if (validation.value.applicant && !validation.value.applicant.ok) return validation.value.applicant.zh ?? '证件号码有误'
-        if (!a.phone.trim()) return '请填写联系电话'
-        if (d.hasAgent && (!d.agent.name.trim() || !d.agent.idNumber.trim())) return '请填写代办人姓名和证件号码'
-        return ''
+        if (!a.name.trim()) return no('applicantName')
+        if (!a.idNumber.trim()) return no('applicantId')
+        const v = validation.value.applicant
+        if (v && !v.ok) return v.zh ? { code: 'EINVALID', message: v.message || bilingual('intake.problems.badId').en, zh: v.zh } : no('badId')
+        if (!a.phone.trim()) return no('phone')
+        if (d.hasAgent && (!d.agent.name.trim() || !d.agent.idNumber.trim())) return no('agent')
+        return null
       }
       case 'identity':
-        if (identityStale('applicant')) return '请核验申请人身份：F2 读卡，或填写有效期后按 F3 手工核验'
-        if (d.hasAgent && identityStale('agent')) return '请核验代办人身份'
-        return ''
+        if (identityStale('applicant')) return no('identity')
+        if (d.hasAgent && identityStale('agent')) return no('agentIdentity')
+        return null
       case 'form':
         for (const f of guide.value?.form ?? []) {
-          if (f.required && !(d.form[f.key] ?? '').trim()) return `请填写“${f.label}”`
+          if (f.required && !(d.form[f.key] ?? '').trim()) return no('formField', { label: f.label })
         }
-        return ''
+        return null
       case 'materials':
         for (const m of d.materials) {
-          if ((m.status === 'missing' || m.status === 'faulty') && !m.problem?.trim()) return `材料“${m.name}”有问题，请写明原因`
+          if ((m.status === 'missing' || m.status === 'faulty') && !m.problem?.trim()) return no('material', { name: m.name })
         }
-        return ''
+        return null
       case 'review':
-        for (const f of d.findings) if (!f.reason.trim()) return '每个审查问题都须写明原因'
-        return ''
+        for (const f of d.findings) if (!f.reason.trim()) return no('finding')
+        return null
       case 'decision':
-        if (d.decision === 'refuse' && !d.refuseReasons.trim()) return '不予受理须写明理由'
-        return ''
+        if (d.decision === 'refuse' && !d.refuseReasons.trim()) return no('refuseReasons')
+        return null
     }
-    return ''
+    return null
+  }
+
+  /** stepProblem is stepIssue's Chinese text, or ''. */
+  function stepProblem(): string {
+    return stepIssue()?.zh ?? ''
   }
 
   /** next goes one step on (Enter), preparing the next step's defaults and saving the draft. */
   async function next(): Promise<boolean> {
-    const p = stepProblem()
+    const p = stepIssue()
     if (p) {
-      error.value = { code: 'EINVALID', message: 'step incomplete', zh: p }
+      error.value = p
       return false
     }
     error.value = null
@@ -432,9 +441,9 @@ export const useIntakeStore = defineStore('intake', () => {
 
   /** decide opens the case (once) and records the decision. */
   async function decide(): Promise<CaseResult | null> {
-    const p = stepProblem()
+    const p = stepIssue()
     if (p) {
-      error.value = { code: 'EINVALID', message: 'step incomplete', zh: p }
+      error.value = p
       return null
     }
     const d = data.value
@@ -532,6 +541,7 @@ export const useIntakeStore = defineStore('intake', () => {
     checkManual,
     identityStale,
     stepProblem,
+    stepIssue,
     next,
     back,
     goTo,

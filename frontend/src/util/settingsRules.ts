@@ -43,6 +43,8 @@ export function blankSettings(): Settings {
     hall: { divisionCode: '', name: '' },
     hotFolders: [],
     printers: { receipt: '', notice: '', waybill: '', manifest: '' },
+    papers: { receipt: '', notice: '', waybill: '', manifest: '' },
+    printing: { fontPath: '', reviewOrgan: '', court: '' },
     idleLockMinutes: 10,
     backup: { intervalHours: 24, keep: 7 },
     language: 'zh-CN',
