@@ -465,6 +465,14 @@ func (s *CaseService) Search(q CaseQuery) (cases.Page, error) {
 // HomeQueue lists this workstation's open cases, most urgent first.
 func (s *CaseService) HomeQueue(limit int) (cases.Queue, error) {
 	const op = "cases.queue"
+	if _, err := s.w.session.require(); err != nil {
+		return cases.Queue{}, toAPI(s.w.log, op, err)
+	}
+	if s.hallMissing() {
+		// No hall yet means no case can exist here: an empty queue, and the
+		// home screen tells the admin to fill in the hall.
+		return cases.Queue{Items: []cases.Summary{}}, nil
+	}
 	e, err := s.deps.env()
 	if err != nil {
 		return cases.Queue{}, toAPI(s.w.log, op, err)
@@ -537,4 +545,11 @@ func (s *CaseService) AuditLog(f audit.Filter) ([]audit.Entry, error) {
 		out = []audit.Entry{}
 	}
 	return out, toAPI(s.w.log, op, err)
+}
+
+// hallMissing reports whether the settings lack the hall's division code.
+func (s *CaseService) hallMissing() bool {
+	s.w.mu.RLock()
+	defer s.w.mu.RUnlock()
+	return s.w.settings.Hall.DivisionCode == ""
 }

@@ -56,6 +56,8 @@ type ScanStatus struct {
 	FreeBytes   uint64       `json:"freeBytes,omitempty"`
 	Attached    int          `json:"attached"`    // files taken since start
 	Quarantined int          `json:"quarantined"` // files refused since start
+	Duplicates  int          `json:"duplicates"`  // files whose content was taken before (not attached twice)
+	LastDup     string       `json:"lastDuplicate,omitempty"`
 	Message     string       `json:"message,omitempty"`
 	LastEventAt string       `json:"lastEventAt,omitempty"`
 }
@@ -297,6 +299,10 @@ func (s *scanState) notify(e scanner.Event) {
 		s.status.Attached++
 	case scanner.EventQuarantined:
 		s.status.Quarantined++
+	case scanner.EventDuplicate:
+		s.status.Duplicates++
+		s.status.LastDup = e.FileName
+		statusChanged = true
 	case scanner.EventDiskFull, scanner.EventDiskOK:
 		s.status.DiskFull = e.Kind == scanner.EventDiskFull
 		s.status.FreeBytes = e.FreeBytes

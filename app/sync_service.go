@@ -24,8 +24,9 @@ import (
 // SyncStatus is the platform connection as the badge and the sync panel
 // show it. Counts are the true ones, read from the database.
 type SyncStatus struct {
-	State          string `json:"state"` // not_configured | not_enrolled | connected | disconnected | revoked
+	State          string `json:"state"` // not_configured | disconnected | connected | revoked
 	Label          string `json:"label"`
+	Enrolled       bool   `json:"enrolled"` // this workstation holds a device credential
 	PlatformURL    string `json:"platformUrl"`
 	HallCode       string `json:"hallCode,omitempty"`
 	HallName       string `json:"hallName,omitempty"`
@@ -224,10 +225,11 @@ func (s *SyncService) Status() SyncStatus {
 	cred, ok, err := st.Credential(ctx)
 	if err != nil || !ok {
 		if url != "" {
-			out.State, out.Label = "not_enrolled", "未注册设备"
+			out.State, out.ErrorCode, out.ErrorZh = "disconnected", client.ErrNotEnrolled.Code, client.ErrNotEnrolled.Zh
 		}
 		return out
 	}
+	out.Enrolled = true
 	out.PlatformURL, out.HallCode, out.HallName, out.DeviceID = cred.PlatformURL, cred.Hall, cred.HallName, cred.DeviceID
 	ls := syncer.Status()
 	out.Running = ls.Running

@@ -14,7 +14,7 @@ runs="${RUNS:-5}"
 bin="${1:-$(linux_binary)}"
 [ -x "$bin" ] || die "$bin is missing: run make build"
 out="${BENCH_OUT:-$ROOT/bench/results/foundation.md}"
-work="$(mktemp -d "$TMPROOT/coldstart.XXXXXX")"
+work="$(mktemp -d -t tongban-coldstart.XXXXXX)"
 data="$work/data"
 trap 'xvfb_stop; rm -rf "$work"' EXIT
 load="$(cut -d" " -f1-3 /proc/loadavg)"

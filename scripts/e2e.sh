@@ -14,7 +14,7 @@ chromium="${CHROMIUM:-/usr/bin/chromium}"
 "$ROOT/scripts/build.sh" web
 # This run's screenshots only (the Xvfb smoke test's wails-smoke.png stays).
 find "$ROOT/e2e/screenshots" -maxdepth 1 -name '*.png' ! -name 'wails-smoke.png' -delete 2>/dev/null || true
-work="$(mktemp -d "$TMPROOT/e2e.XXXXXX")"
+work="$(mktemp -d -t tongban-e2e.XXXXXX)"
 log="$work/tongban-web.log"
 
 server_pid=""

@@ -3,7 +3,8 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
-# Scratch space for builds and tests (gitignored: /.tmp/).
+# Scratch space for build output and test logs (gitignored: /.tmp/). Data directories of test
+# runs go to mktemp -d under $TMPDIR instead, out of reach of a `make clean` in the shared tree.
 TMPROOT="${TONGBAN_TMP:-$ROOT/.tmp}"
 mkdir -p "$TMPROOT"
 
@@ -37,7 +38,7 @@ free_port() {
 xvfb_start() {
 	command -v Xvfb >/dev/null || die "Xvfb is missing: run scripts/deps.sh test"
 	local fifo dir
-	dir="$(mktemp -d "$TMPROOT/xvfb.XXXXXX")"
+	dir="$(mktemp -d -t tongban-xvfb.XXXXXX)"
 	fifo="$dir/displayfd"
 	mkfifo "$fifo"
 	Xvfb -displayfd 3 -screen 0 "${XVFB_SCREEN:-1366x768x24}" -nolisten tcp -noreset \

@@ -52,6 +52,20 @@ start_platform() {
 		return 0
 	fi
 	grep -h 'enrollment code' "$pdata/stdout.log" || true
+	enroll_workstation "http://$addr" "$(grep -ho '[A-Z0-9]\{4\}-[A-Z0-9]\{4\}-[A-Z0-9]\{4\}-[A-Z0-9]\{4\}' "$pdata/stdout.log" | tail -1)"
+}
+# enroll_workstation seeds the workstation's data directory with the demo accounts (only when it has
+# no account yet) and enrolls it with the platform (only when it is not enrolled, or its credential
+# is no longer accepted, e.g. after the platform's data was removed), so sync works from the start.
+enroll_workstation() {
+	local url="$1" code="$2" ctl="$TMPROOT/bin/tongbanctl" out
+	[ -n "$code" ] || { warn "the platform printed no enrollment code: enroll from the sync panel"; return 0; }
+	(cd "$ROOT" && go build -o "$ctl" ./cmd/tongbanctl) || { warn "tongbanctl does not build: not enrolled"; return 0; }
+	"$ctl" "${args[@]}" demo seed || warn "demo seed failed"
+	out="$("$ctl" "${args[@]}" sync status 2>&1 || true)"
+	if ! grep -q "^platform $url," <<<"$out" || ! "$ctl" "${args[@]}" sync now >/dev/null 2>&1; then
+		"$ctl" "${args[@]}" sync enroll "$url" "$code" || warn "enrollment failed: enroll from the sync panel (code $code)"
+	fi
 }
 stop_platform() {
 	[ -n "$platform_pid" ] || return 0

@@ -13,7 +13,7 @@ command -v import >/dev/null || die "ImageMagick is missing: run scripts/deps.sh
 
 shots="$ROOT/e2e/screenshots"
 mkdir -p "$shots"
-work="$(mktemp -d "$TMPROOT/smoke.XXXXXX")"
+work="$(mktemp -d -t tongban-smoke.XXXXXX)"
 png="$shots/wails-smoke.png"
 rm -f "$png"
 

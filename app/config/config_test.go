@@ -254,6 +254,7 @@ func FuzzLoadBytes(f *testing.F) {
 		"platformUrl = 2021-01-01T00:00:00Z\n",
 		"[printers\nreceipt = \"x\"\n",
 		"\xef\xbb\xbf# comment only\n",
+		"[papers]\nreceipt = \"roll80\"\nwaybill = 76\n[printing]\nfontPath = \"C:\\\\Windows\\\\Fonts\\\\simsun.ttc\"\ncourt = [1]\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

@@ -27,14 +27,14 @@ import (
 // plat is an in-process platform on a SQLite file; wrap lets a test put a
 // fault proxy in front of it.
 type plat struct {
-	t     *testing.T
+	t     testing.TB
 	store *sqlstore.Store
 	srv   *httpserver.Server
 	ts    *httptest.Server
 	wrap  func(http.Handler) http.Handler
 }
 
-func newPlatform(t *testing.T) *plat {
+func newPlatform(t testing.TB) *plat {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := sqlitestore.Open(context.Background(), filepath.Join(dir, "platform.db"))
@@ -88,7 +88,7 @@ func (p *plat) serverActions(hall string) map[string]int {
 
 // device is a workstation: its database, case journal, blob store and sync store.
 type device struct {
-	t     *testing.T
+	t     testing.TB
 	path  string
 	db    *store.DB
 	cases *cases.Service
@@ -99,13 +99,13 @@ type device struct {
 
 var clerk = cases.Actor{Username: "clerk1", DisplayName: "王窗口", Role: cases.RoleClerk}
 
-func newDevice(t *testing.T, hall string) *device {
+func newDevice(t testing.TB, hall string) *device {
 	t.Helper()
 	dir := t.TempDir()
 	return openDevice(t, filepath.Join(dir, "tongban.db"), hall)
 }
 
-func openDevice(t *testing.T, path, hall string) *device {
+func openDevice(t testing.TB, path, hall string) *device {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, path)
@@ -221,4 +221,4 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func tokenHash(t *testing.T, d *device) string { return platform.HashSecret(credToken(t, d)) }
+func tokenHash(t testing.TB, d *device) string { return platform.HashSecret(credToken(t, d)) }

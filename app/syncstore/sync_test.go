@@ -146,7 +146,7 @@ func TestPulledDataNeverOverwritesPendingRows(t *testing.T) {
 	require.Equal(t, client.Counts{Failed: 1}, counts, "the later actions went through: the case is on the platform")
 }
 
-func credToken(t *testing.T, d *device) string {
+func credToken(t testing.TB, d *device) string {
 	t.Helper()
 	c, ok, err := d.st.Credential(context.Background())
 	require.NoError(t, err)

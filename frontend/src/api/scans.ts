@@ -52,6 +52,8 @@ export interface ScanStatus {
   freeBytes?: number
   attached: number
   quarantined: number
+  duplicates: number
+  lastDuplicate?: string
   message?: string
   lastEventAt?: string
 }

@@ -37,6 +37,7 @@ import type {
   Role,
   Settings,
   SettingsView,
+  SyncQuarantined,
   SyncStatus,
   SystemInfo,
   User,
@@ -81,6 +82,12 @@ export interface Api {
   }
   sync: {
     status(): Promise<SyncStatus>
+    enroll(platformUrl: string, code: string): Promise<SyncStatus>
+    syncNow(): Promise<SyncStatus>
+    quarantined(): Promise<SyncQuarantined[]>
+    retry(actionId: string): Promise<SyncStatus>
+    discard(actionId: string): Promise<SyncStatus>
+    retryUploads(): Promise<SyncStatus>
   }
   cases: {
     open(input: OpenInput): Promise<CaseResult>
@@ -170,6 +177,12 @@ export function createApi(t: Transport): Api {
     },
     sync: {
       status: c<SyncStatus>('SyncService', 'Status'),
+      enroll: c<SyncStatus>('SyncService', 'Enroll'),
+      syncNow: c<SyncStatus>('SyncService', 'SyncNow'),
+      quarantined: c<SyncQuarantined[]>('SyncService', 'Quarantined'),
+      retry: c<SyncStatus>('SyncService', 'Retry'),
+      discard: c<SyncStatus>('SyncService', 'Discard'),
+      retryUploads: c<SyncStatus>('SyncService', 'RetryUploads'),
     },
     cases: {
       open: c<CaseResult>('CaseService', 'Open'),

@@ -182,7 +182,7 @@ export interface SettingsView {
   path: string
 }
 
-export type SyncState = 'not_configured' | 'disconnected' | 'connected'
+export type SyncState = 'not_configured' | 'disconnected' | 'connected' | 'revoked'
 
 export interface SyncStatus {
   state: SyncState
@@ -191,6 +191,35 @@ export interface SyncStatus {
   lastSuccessAt?: string
   pending: number
   failed: number
+  enrolled?: boolean
+  hallCode?: string
+  hallName?: string
+  deviceId?: string
+  lastAttemptAt?: string
+  nextRetryAt?: string
+  running?: boolean
+  uploadsPending?: number
+  uploadsFailed?: number
+  uploadSha256?: string
+  uploadOffset?: number
+  uploadSize?: number
+  errorCode?: string
+  errorZh?: string
+}
+
+/** An outbox item the platform refused, set aside for an admin (retry / discard). */
+export interface SyncQuarantined {
+  actionId: string
+  caseId: string
+  caseNo: string
+  kind: string
+  kindZh: string
+  actor: string
+  code: string
+  zh: string
+  attempts: number
+  at: string
+  held: number
 }
 
 export interface BackupInfo {

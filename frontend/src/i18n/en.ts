@@ -89,7 +89,7 @@ const en: MessageSchema = {
     lockNow: 'Lock screen',
   },
   shell: {
-    menu: { home: 'Home', catalog: 'Matter catalog', versions: 'Catalog versions', settings: 'Settings' },
+    menu: { home: 'Home', catalog: 'Matter catalog', versions: 'Catalog versions', settings: 'Settings', sync: 'Platform sync' },
     logout: 'Sign out',
     language: 'Language',
     help: 'Shortcuts',

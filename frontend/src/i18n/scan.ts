@@ -38,6 +38,7 @@ export const scanMessages = {
       refused: '{file} 未能接收：{reason}',
       page: '第 {n} 页',
       unsorted: '未分类页面',
+      duplicate: '{file} 与已扫描过的文件内容相同，未重复接收',
     },
   },
   en: {
@@ -77,6 +78,7 @@ export const scanMessages = {
       refused: '{file} refused: {reason}',
       page: 'Page {n}',
       unsorted: 'Unsorted pages',
+      duplicate: '{file} has the same content as a file already taken: not added twice',
     },
   },
 }

@@ -88,7 +88,7 @@ const zhCN = {
     lockNow: '锁定屏幕',
   },
   shell: {
-    menu: { home: '首页', catalog: '事项目录', versions: '目录版本', settings: '设置' },
+    menu: { home: '首页', catalog: '事项目录', versions: '目录版本', settings: '设置', sync: '平台同步' },
     logout: '退出登录',
     language: '语言',
     help: '快捷键',

@@ -35,6 +35,15 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: '/approvals', name: 'approvals', component: () => import('../views/ApprovalView.vue'), meta: { screen: 'approvals' } },
   { path: '/audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { screen: 'audit' } },
+  { path: '/scan', name: 'scan', component: () => import('../views/ScanView.vue'), meta: { screen: 'scan' } },
+  {
+    path: '/scan/:caseId',
+    name: 'scan-case',
+    component: () => import('../views/ScanView.vue'),
+    props: true,
+    meta: { screen: 'scan' },
+  },
+  { path: '/sync', name: 'sync', component: () => import('../views/SyncView.vue'), meta: { screen: 'sync' } },
   {
     path: '/settings',
     name: 'settings',
