@@ -89,6 +89,14 @@ func (r *syncRunner) current() (*syncstore.Store, *client.Syncer, error) {
 	}
 	r.db = db
 	r.st = syncstore.New(db, r.journal, bs, r.w.now)
+	r.st.OnSubmitted = func(ctx context.Context, caseID string) error {
+		svc, err := r.w.scans.service()
+		if err != nil {
+			return err
+		}
+		_, err = svc.MarkCaseSynced(ctx, caseID) // the originals may now be collected
+		return err
+	}
 	interval := 30 * time.Second
 	if v, err := time.ParseDuration(os.Getenv("TONGBAN_SYNC_INTERVAL")); err == nil && v >= time.Second {
 		interval = v
@@ -183,10 +191,17 @@ func (r *syncRunner) watchWrites(ctx context.Context, s *client.Syncer) {
 }
 
 // halt stops the loop and waits for it (Workstation.Close).
-func (r *syncRunner) halt() {
+func (r *syncRunner) halt() { r.stopLoop(true) }
+
+// pause stops the loop so that start can run it again, e.g. on the
+// restored database (current rebuilds its store when the database changed).
+func (r *syncRunner) pause() { r.stopLoop(false) }
+
+func (r *syncRunner) stopLoop(final bool) {
 	r.mu.Lock()
 	stop, done := r.stop, r.done
-	r.stop, r.done, r.closed = nil, nil, true
+	r.stop, r.done = nil, nil
+	r.closed = r.closed || final
 	r.mu.Unlock()
 	if stop != nil {
 		stop()

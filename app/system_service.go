@@ -93,8 +93,12 @@ func (s *SystemService) RestoreBackup(name string) (Recovery, error) {
 	src := b.Path
 	ctx := context.Background()
 	var aside string
+	// Background work holds the database: stop it (without w.mu, which
+	// the loops take) and start it again on the restored file.
+	w.scans.halt()
+	w.sync.pause()
+	w.haltBackups()
 	w.mu.Lock()
-	w.stopBackupsLocked()
 	if w.db != nil {
 		if err := w.db.Close(); err != nil {
 			w.log.Warn("close before restore", "err", err)
@@ -106,8 +110,11 @@ func (s *SystemService) RestoreBackup(name string) (Recovery, error) {
 		w.openErr = errors.Join(w.openErr, err)
 	}
 	w.openStore(ctx)
-	w.startBackupsLocked(context.Background())
+	base := w.baseCtx
 	w.mu.Unlock()
+	if base != nil { // Start was called: run background work again
+		w.Start(base)
+	}
 	w.session.set(nil)
 	if err != nil {
 		return Recovery{}, toAPI(w.log, "system.restore", err)

@@ -53,6 +53,7 @@ type Workstation struct {
 	backupsDone chan struct{}
 
 	session   session
+	baseCtx   context.Context // what Start was given; a restore restarts background work with it
 	onUIReady func(screen string)
 	scans     *scanState // hot folder, page table, thumbnails (scan_runner.go)
 	// platform sync loop (sync_service.go)
@@ -145,6 +146,7 @@ func deviceID(ctx context.Context, db *store.DB) (string, error) {
 // Start begins background work (scheduled backups). Call once after Open.
 func (w *Workstation) Start(ctx context.Context) {
 	w.mu.Lock()
+	w.baseCtx = ctx
 	defer w.mu.Unlock()
 	w.startBackupsLocked(ctx)
 	w.scans.start(ctx) // watches the hot folders while settings name any
@@ -182,15 +184,6 @@ func (w *Workstation) haltBackups() {
 	}
 }
 
-func (w *Workstation) stopBackupsLocked() {
-	if w.backupStop == nil {
-		return
-	}
-	w.backupStop()
-	<-w.backupsDone
-	w.backupStop, w.backupsDone = nil, nil
-}
-
 // backupSchedule reads the schedule from the settings in force, so a saved
 // change applies without a restart.
 func (w *Workstation) backupSchedule() (time.Duration, int) {
@@ -206,7 +199,6 @@ func (w *Workstation) Close() error {
 	w.haltBackups()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.stopBackupsLocked()
 	if w.db != nil {
 		err := w.db.Close()
 		w.db = nil

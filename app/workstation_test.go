@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"tongban/app"
 	"tongban/app/account"
@@ -242,5 +243,52 @@ func TestCorruptDatabaseOffersRestore(t *testing.T) {
 	}
 	if !foundDamaged {
 		t.Fatalf("the damaged database was deleted; files: %v", kept)
+	}
+}
+
+// A restore while background work runs (backups, scanner, sync) must stop
+// it, swap the file and start it again without deadlocking; Close then
+// returns promptly.
+func TestRestoreWhileRunning(t *testing.T) {
+	dir := t.TempDir()
+	s := openWS(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.ws.Start(ctx)
+	if _, err := s.auth.Setup("admin", "管理员", "Secret123"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.system.Backup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.auth.AddUser("later", "后加用户", account.RoleClerk, "Later1234"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.system.RestoreBackup(b.Name)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("restore did not finish in 30 s (deadlock?)")
+	}
+	if _, err := s.auth.Login("later", "Later1234"); code(err) != "EUNAUTHORIZED" {
+		t.Fatalf("user added after the backup still exists after restore: %v", err)
+	}
+	if _, err := s.auth.Login("admin", "Secret123"); err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.ws.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Close did not return in 30 s after a restore")
 	}
 }

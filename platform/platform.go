@@ -98,6 +98,9 @@ type Store interface {
 	// it from its hall, or a case in its scope references it.
 	BlobVisible(ctx context.Context, d Device, sha string) (bool, error)
 	HasBlob(ctx context.Context, sha string) (bool, error)
+
+	// LoopStore serves the public 办件查询 page and the ledger (loop.go).
+	LoopStore
 }
 
 // Errors the stores return (protocol errors, so they reach the client as is).

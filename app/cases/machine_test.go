@@ -78,7 +78,7 @@ func TestMachineInvariants(t *testing.T) {
 						continue
 					}
 					switch {
-					case (st == StatusClosed || st == StatusWithdrawn || st == StatusRefused) && k != KindOfficialNumber:
+					case (st == StatusClosed || st == StatusWithdrawn || st == StatusRefused) && k != KindOfficialNumber && !containsKind(RatingKinds, k):
 						t.Errorf("%s: %s allowed in final status %s", m, k, st)
 					case r == RoleAdmin && k != KindReleased:
 						t.Errorf("%s: admin may %s", m, k)
@@ -95,6 +95,12 @@ func TestMachineInvariants(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+	// 好差评 annotates a case: it never changes its status.
+	for _, rl := range rules {
+		if containsKind(RatingKinds, rl.kind) && rl.to != StatusNew {
+			t.Errorf("%s changes status to %s", rl.kind, rl.to)
 		}
 	}
 	// Every status but new is reachable in every mode by some path.

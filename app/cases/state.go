@@ -45,6 +45,7 @@ type State struct {
 	PlacesHandled   []string          `json:"placesHandled,omitempty"`
 	Conflicts       []Conflict        `json:"conflicts,omitempty"`
 	LastActor       string            `json:"lastActor,omitempty"`
+	Ratings         []RatingRecord    `json:"ratings,omitempty"` // 好差评, one per visit (rating.go)
 }
 
 // Conflict is an action in the journal that was not applied or was decided
@@ -310,6 +311,10 @@ func apply(st State, a Action) (State, error) {
 					r.to = StatusNew // stays handling until every place is done
 				}
 			}
+		}
+	case KindRated, KindCallback, KindRectified, KindFollowUpClosed, KindAppealed, KindAppealDecided:
+		if st, err = applyRating(st, a); err != nil {
+			return st, err
 		}
 	case KindOfficialNumber:
 		var p OfficialNumber

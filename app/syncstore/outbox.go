@@ -21,11 +21,17 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]client.Item, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
+	if err := s.snapshotFiles(ctx, limit); err != nil {
+		return nil, err
+	}
 	rows, err := s.db.Reader().QueryContext(ctx, `SELECT a.id, a.case_id, a.seq, a.kind, a.actor, a.role, a.hall_code, a.device_time,
 			a.reason, a.payload, a.based_on
 		FROM case_actions a
 		WHERE a.sync_state = 'pending' AND NOT EXISTS (SELECT 1 FROM case_actions b
 			WHERE b.case_id = a.case_id AND b.seq < a.seq AND b.sync_state = 'error')
+		AND NOT EXISTS (SELECT 1 FROM case_actions b JOIN sync_action_files f ON f.action_id = b.id
+			LEFT JOIN sync_uploads u ON u.sha256 = f.sha256
+			WHERE b.case_id = a.case_id AND b.seq <= a.seq AND b.sync_state = 'pending' AND COALESCE(u.state, '') <> 'done')
 		ORDER BY a.rowid LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
@@ -43,6 +49,9 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]client.Item, error) {
 		a.DeviceTime = parseTS(t)
 		a.Payload = PushPayload(json.RawMessage(payload), reason)
 		it := client.Item{Key: a.ID, Action: a}
+		if it.Action.Attachments, err = s.actionFiles(ctx, a.ID); err != nil {
+			return nil, err
+		}
 		if seq == 1 && a.Kind == string(cases.KindReceived) {
 			c := CaseRecord(a, json.RawMessage(payload))
 			it.Case = &c
@@ -132,8 +141,14 @@ func (s *Store) MarkSynced(ctx context.Context, items []client.Synced) error {
 	if len(items) == 0 {
 		return nil
 	}
-	return s.db.WriteTx(ctx, func(tx *sql.Tx) error {
+	var caseIDs []string
+	err := s.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		caseIDs = caseIDs[:0]
 		for _, it := range items {
+			var c string
+			if err := tx.QueryRowContext(ctx, "SELECT case_id FROM case_actions WHERE id = ?", it.Key).Scan(&c); err == nil {
+				caseIDs = append(caseIDs, c)
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE case_actions SET sync_state = 'synced', server_seq = ?, server_time = ?
 				WHERE id = ? AND sync_state IN ('pending', 'error')`, it.Seq, fmtTS(it.ReceivedAt), it.Key); err != nil {
 				return fmt.Errorf("mark synced: %w", err)
@@ -144,6 +159,10 @@ func (s *Store) MarkSynced(ctx context.Context, items []client.Synced) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return s.notifySubmitted(ctx, caseIDs)
 }
 
 // Quarantine sets an item aside with the platform's reason.

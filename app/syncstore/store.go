@@ -36,6 +36,12 @@ type Store struct {
 	journal JournalFunc
 	blobs   blob.Store
 	now     func() time.Time
+
+	// OnSubmitted, when set, is called (outside any transaction) for a case
+	// that has just come to count as submitted (CaseSubmitted): the app
+	// lets the scan store release the case's originals
+	// (scans.Service.MarkCaseSynced). It may be called again for a case.
+	OnSubmitted func(ctx context.Context, caseID string) error
 }
 
 var _ client.LocalStore = (*Store)(nil)

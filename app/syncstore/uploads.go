@@ -9,13 +9,14 @@ import (
 	"tongban/sync/protocol"
 )
 
-// PendingUploads queues the pages of cases already on the platform (their
-// first action synced) and returns up to limit scans still to upload.
+// PendingUploads queues the pages of every case (a scan goes up before the
+// action that lists it, which waits for it) and returns up to limit scans
+// still to upload.
 func (s *Store) PendingUploads(ctx context.Context, limit int) ([]client.Upload, error) {
 	err := s.db.WriteTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sync_uploads(sha256, size, case_id, updated_at)
 			SELECT p.hash, MAX(p.size), MIN(p.case_id), ? FROM scan_pages p
-			WHERE p.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_actions a WHERE a.case_id = p.case_id AND a.seq = 1 AND a.sync_state = 'synced')
+			WHERE p.case_id IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM sync_uploads u WHERE u.sha256 = p.hash)
 			GROUP BY p.hash`, s.ts())
 		return err
@@ -56,8 +57,31 @@ func (s *Store) SaveUpload(ctx context.Context, sha, url string, offset int64) e
 
 // UploadDone records a scan the platform verified.
 func (s *Store) UploadDone(ctx context.Context, sha string) error {
-	return s.updateUpload(ctx, "UPDATE sync_uploads SET state = 'done', offset = size, url = '', error = '', updated_at = ? WHERE sha256 = ?",
-		s.ts(), sha)
+	if err := s.updateUpload(ctx, "UPDATE sync_uploads SET state = 'done', offset = size, url = '', error = '', updated_at = ? WHERE sha256 = ?",
+		s.ts(), sha); err != nil {
+		return err
+	}
+	if s.OnSubmitted == nil {
+		return nil
+	}
+	rows, err := s.db.Reader().QueryContext(ctx, "SELECT DISTINCT case_id FROM scan_pages WHERE hash = ? AND case_id IS NOT NULL", sha)
+	if err != nil {
+		return fmt.Errorf("cases of scan: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("cases of scan: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("cases of scan: %w", err)
+	}
+	return s.notifySubmitted(ctx, ids)
 }
 
 // UploadFailed sets a scan aside with the reason.

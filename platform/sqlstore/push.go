@@ -111,6 +111,9 @@ func (p *pushTx) putCase(c protocol.Case) (protocol.ItemResult, error) {
 	if err != nil {
 		return protocol.ItemResult{}, fmt.Errorf("insert case: %w", err)
 	}
+	if err := p.projectCase(c); err != nil {
+		return protocol.ItemResult{}, err
+	}
 	return protocol.ItemResult{ID: c.ID, Status: protocol.StatusCreated, Seq: p.seq, ReceivedAt: protocol.FormatTime(p.now)}, nil
 }
 
@@ -174,6 +177,9 @@ func (p *pushTx) putAction(a protocol.Action) (protocol.ItemResult, error) {
 	}
 	version, err := p.appendAction(a, cs, fp, fl)
 	if err != nil {
+		return r, err
+	}
+	if err := p.projectAction(a); err != nil {
 		return r, err
 	}
 	r = protocol.ItemResult{ID: a.ID, Status: protocol.StatusCreated, Seq: p.seq, CaseVersion: version,

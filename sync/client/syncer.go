@@ -185,7 +185,8 @@ func (s *Syncer) nextBackoff(prev time.Duration) time.Duration {
 	return d/2 + j
 }
 
-// SyncNow runs one round: push the outbox, upload scans, pull. Each part
+// SyncNow runs one round: push the outbox, upload scans, push what
+// waited for them, pull. Each part
 // is safe to repeat after any failure.
 func (s *Syncer) SyncNow(ctx context.Context) (Report, error) {
 	s.round.Lock()
@@ -229,6 +230,14 @@ func (s *Syncer) round1(ctx context.Context, api *API) (Report, error) {
 	}
 	if rep.Uploaded, err = s.uploadAll(ctx, api); err != nil {
 		return rep, fmt.Errorf("upload: %w", err)
+	}
+	if rep.Uploaded > 0 {
+		// Actions that list the scans just confirmed were held back.
+		n, err := s.pushAll(ctx, api)
+		rep.Pushed += n
+		if err != nil {
+			return rep, fmt.Errorf("push: %w", err)
+		}
 	}
 	if rep.Pulled, err = s.pullAll(ctx, api); err != nil {
 		return rep, fmt.Errorf("pull: %w", err)

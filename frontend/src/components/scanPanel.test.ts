@@ -9,7 +9,7 @@ const page = (id: string, position: number, over: Partial<ScanPage> = {}): ScanP
   id, caseId: 'c1', slotId: 'application', position, hash: `h-${id}`, mediaType: 'image/jpeg', size: 10, rotate: 0,
   source: `s-${id}`, sourceIndex: 0, fileName: `${id}.jpg`, addedAt: '2026-01-05T02:00:00Z', ...over,
 })
-const okStatus: ScanStatus = { running: true, folders: [{ path: '/srv/hot' }], diskFull: false, attached: 0, quarantined: 0 }
+const okStatus: ScanStatus = { running: true, folders: [{ path: '/srv/hot' }], diskFull: false, attached: 0, quarantined: 0, duplicates: 0 }
 
 beforeEach(() => {
   document.body.innerHTML = ''
