@@ -63,6 +63,10 @@ dist: ## Linux binary, Windows .exe and NSIS installer (and tongbanctl) in dist/
 bench: build-linux ## run the benchmarks (BENCH_ONLY=regexp); results in bench/results/
 	@scripts/bench.sh
 
+.PHONY: soak
+soak: ## long sync fault runs: many seeds of the SIGKILL and fault-proxy tests (TONGBAN_SOAK=1)
+	TONGBAN_SOAK=1 go test -race -count=1 -timeout 30m -run 'SIGKILL|FaultProxy' ./app/syncstore/
+
 .PHONY: clean
 clean: ## remove build output (not frontend/dist, which go vet needs, nor any data directory)
 	rm -rf build/bin dist .tmp e2e/screenshots

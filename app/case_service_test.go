@@ -346,10 +346,23 @@ func TestHallCodeRequired(t *testing.T) {
 	if _, err := s.auth.Setup("admin", "管理员", "Admin1234"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := cs.HomeQueue(0)
+	// The home screen still opens: no hall means no case can exist here.
+	q, err := cs.HomeQueue(0)
+	if err != nil || len(q.Items) != 0 || q.Items == nil {
+		t.Fatalf("queue without hall code = %+v, %v; want an empty list", q, err)
+	}
+	// Case work is refused with a message naming what is missing.
+	if _, err := s.auth.AddUser("clerk", "窗口", account.RoleClerk, "Clerk1234"); err != nil {
+		t.Fatal(err)
+	}
+	s.auth.Logout()
+	if _, err := s.auth.Login("clerk", "Clerk1234"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = cs.ListDrafts()
 	var ae *app.APIError
 	if code(err) != "EINVALID" || !asAPI(err, &ae) || !strings.Contains(ae.Zh, "行政区划代码") {
-		t.Fatalf("queue without hall code: %v", err)
+		t.Fatalf("case work without hall code: %v", err)
 	}
 }
 

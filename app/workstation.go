@@ -245,5 +245,7 @@ func (w *Workstation) Services() map[string]any {
 		"SyncService":     &SyncService{w: w},
 		"ScanService":     &ScanService{w: w, st: w.scans},
 		"PrintService":    NewPrintService(w, nil),
+		"RatingService":   &RatingService{w: w, deps: cd},
+		"LedgerService":   &LedgerService{w: w, deps: cd},
 	}
 }

@@ -111,10 +111,10 @@ type RatingRecord struct {
 	RatingInput
 	ActionID       string         `json:"actionId"`
 	RatedAt        time.Time      `json:"ratedAt"`
-	HostedBy       string         `json:"hostedBy"`                 // the account at the counter
-	FollowUp       string         `json:"followUp,omitempty"`       // Follow* status; empty for 3–5
-	Notes          []FollowUpNote `json:"notes,omitempty"`          // call-backs, rectification, appeal, decision, closing
-	AppealedBy     string         `json:"appealedBy,omitempty"`     // who filed the open appeal
+	HostedBy       string         `json:"hostedBy"`             // the account at the counter
+	FollowUp       string         `json:"followUp,omitempty"`   // Follow* status; empty for 3–5
+	Notes          []FollowUpNote `json:"notes,omitempty"`      // call-backs, rectification, appeal, decision, closing
+	AppealedBy     string         `json:"appealedBy,omitempty"` // who filed the open appeal
 	beforeAppeal   string
 	FollowClosedAt time.Time `json:"followClosedAt,omitzero"`
 }

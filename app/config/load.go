@@ -228,6 +228,8 @@ func fromMap(raw map[string]any) (Settings, []Problem) {
 			})
 		case "idleLockMinutes":
 			d.int(k, v, &s.IdleLockMinutes)
+		case "followUpWorkingDays":
+			d.int(k, v, &s.FollowUpWorkingDays)
 		case "backup":
 			d.table(k, v, map[string]func(string, any){
 				"intervalHours": func(k string, v any) { d.int(k, v, &s.Backup.IntervalHours) },
@@ -293,6 +295,8 @@ func fixInvalid(s *Settings) []Problem {
 			s.Printing.Court = def.Printing.Court
 		case key == "idleLockMinutes":
 			s.IdleLockMinutes = def.IdleLockMinutes
+		case key == "followUpWorkingDays":
+			s.FollowUpWorkingDays = def.FollowUpWorkingDays
 		case key == "backup.intervalHours":
 			s.Backup.IntervalHours = def.Backup.IntervalHours
 		case key == "backup.keep":

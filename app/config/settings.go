@@ -17,6 +17,9 @@ type Settings struct {
 	IdleLockMinutes int      `json:"idleLockMinutes" toml:"idleLockMinutes"`
 	Backup          Backup   `json:"backup" toml:"backup"`
 	Language        string   `json:"language" toml:"language"`
+	// FollowUpWorkingDays is the province's deadline, in working days, for
+	// following up a 差评; 0 means the national default (15).
+	FollowUpWorkingDays int `json:"followUpWorkingDays" toml:"followUpWorkingDays"`
 }
 
 // Hall is the service hall this workstation belongs to.

@@ -49,6 +49,7 @@ func Validate(s Settings) []Problem {
 	add(checkRange("backup.intervalHours", s.Backup.IntervalHours, MinIntervalHours, MaxIntervalHours, "备份间隔小时数"))
 	add(checkRange("backup.keep", s.Backup.Keep, MinKeep, MaxKeep, "备份保留份数"))
 	add(checkLanguage(s.Language))
+	add(checkRange("followUpWorkingDays", s.FollowUpWorkingDays, 0, 60, "差评整改期限（工作日）"))
 	return ps
 }
 

@@ -116,6 +116,8 @@ func admin(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 			return err
 		}
 		fmt.Fprintf(stdout, "epoch %s: every device will rebuild from a full pull\n", e)
+	case "ledger":
+		return ledgerCmd(ctx, st, fs, args, stdout)
 	case "seed-demo":
 		code, err := seedDemo(ctx, st)
 		if err != nil {

@@ -30,6 +30,7 @@ const usage = `usage:
   platform admin --db ... publish-catalog --file catalog.json
   platform admin --db ... reset-epoch
   platform admin --db ... seed-demo
+  platform admin --db ... ledger [--from 2026-01-01] [--to 2026-02-01] [--hall 410102] [--xlsx FILE]
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

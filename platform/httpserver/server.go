@@ -138,6 +138,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/cases/{id}", device, s.getCase)
 	s.handle("GET /v1/pull", device, s.pull)
 	s.handle("POST /v1/numbers/blocks", device, s.reserveNumbers)
+	s.loopRoutes()
 	s.handle("GET /v1/blobs/{sha256}", device, s.getBlob)
 	s.handle("HEAD /v1/blobs/{sha256}", device, s.getBlob)
 	// tus (resumable uploads): creation, offset, append. Not gzipped.

@@ -138,6 +138,7 @@ func TestHappyPaths(t *testing.T) {
 	require.Equal(t, 200, st)
 	assert.Contains(t, string(body), `tongban_platform_push_items_total{kind="action",status="created"}`)
 
+	checkLedgerHappyPath(t, e)
 	for _, op := range e.spec.jsonOperations() {
 		assert.True(t, e.spec.checked[op], "happy path never validated %s", op)
 	}
@@ -163,7 +164,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	att.Attachments = []protocol.Attachment{{SHA256: sha, Size: int64(len(data))}}
 	a.call("POST", "/v1/push", nil, protocol.PushRequest{Actions: []protocol.Action{att}}, 200, &pr)
 
-	public := map[string]bool{"GET /healthz": true, "GET /metrics": true, "POST /v1/enroll": true, "OPTIONS /v1/uploads/": true}
+	public := map[string]bool{"GET /healthz": true, "GET /metrics": true, "POST /v1/enroll": true, "OPTIONS /v1/uploads/": true,
+		"GET /q/{number}": true, "POST /q/{number}": true} // the query page checks a code, not a token
 	sample := strings.NewReplacer("{caseId}", cs.ID, "{id}", cs.ID, "{sha256}", sha)
 	nobody := &client{e: e}
 	unknown := &client{e: e, token: platform.NewToken()}

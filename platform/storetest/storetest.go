@@ -39,6 +39,9 @@ func Run(t *testing.T, newDB NewDB) {
 		{"AccountsCatalog", testAccountsCatalog},
 		{"Blobs", testBlobs},
 		{"TwoNodes", testTwoNodes},
+		{"Ledger", testLedger},
+		{"Lookup", testLookup},
+		{"Throttle", testThrottle},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newDB(t)) })
