@@ -115,10 +115,11 @@ func (l *Ledger) Report(ctx context.Context, hallCode, hallName string, q Query)
 	if err != nil {
 		return Report{}, fmt.Errorf("ledger cases: %w", err)
 	}
-	err = each(ctx, rd, `SELECT c.matter_code, c.mode, COUNT(*), SUM(julianday(h.t) - julianday(c.received_at))
-		FROM cases c JOIN (SELECT case_id, MAX(device_time) AS t FROM case_actions WHERE kind = 'handled' GROUP BY case_id) h ON h.case_id = c.id
-		WHERE c.hall_code = ? AND c.received_at >= ? AND c.received_at < ? AND c.status IN `+completedIn+`
-		GROUP BY c.matter_code, c.mode`, []any{hallCode, lo, hi}, func(s scanner) error {
+	err = each(ctx, rd, `SELECT matter_code, mode, COUNT(t), COALESCE(SUM(julianday(t) - julianday(received_at)), 0) FROM (
+		SELECT c.matter_code, c.mode, c.received_at,
+			(SELECT MAX(a.device_time) FROM case_actions a WHERE a.case_id = c.id AND a.kind = 'handled') AS t
+		FROM cases c WHERE c.hall_code = ? AND c.received_at >= ? AND c.received_at < ? AND c.status IN `+completedIn+`)
+		GROUP BY matter_code, mode`, []any{hallCode, lo, hi}, func(s scanner) error {
 		var code, mode string
 		var n int
 		var days float64

@@ -68,6 +68,8 @@ const intakeEn: IntakeMessages = {
     form: {
       noGuide: 'This matter has no guide yet, so there are no form fields to fill in.',
       dateHint: 'YYYY-MM-DD',
+      handlingPlace: 'Handling place code',
+      handlingPlaceHint: 'Division code (6 digits) of the place that handles it, e.g. household registration; empty: this hall',
     },
     materials: {
       intro:
@@ -168,6 +170,7 @@ const intakeEn: IntakeMessages = {
       identity: "Check the applicant's identity: F2 reads the card, or enter the expiry date and press F3",
       agentIdentity: "Check the agent's identity",
       formField: 'Fill in "{label}"',
+      handlingPlace: 'The handling place code has 6 digits (empty: this hall)',
       material: 'Material "{name}" has a problem: give the reason',
       finding: 'Every review finding needs a reason',
       refuseReasons: 'A refusal needs reasons',

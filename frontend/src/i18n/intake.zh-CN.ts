@@ -68,6 +68,8 @@ const intakeZh = {
     form: {
       noGuide: '本事项暂无办事指南，没有需要填写的表单字段。',
       dateHint: '年-月-日',
+      handlingPlace: '办理地区划代码',
+      handlingPlaceHint: '业务属地（如户籍地、参保地）6 位代码；留空表示本厅办理',
     },
     materials: {
       intro: '按办事指南列出；必交材料默认“已收”，请逐项核对。缺少或有误的须写明原因。',
@@ -159,6 +161,7 @@ const intakeZh = {
       identity: '请核验申请人身份：F2 读卡，或填写有效期后按 F3 手工核验',
       agentIdentity: '请核验代办人身份',
       formField: '请填写“{label}”',
+      handlingPlace: '办理地区划代码应为 6 位数字（留空表示本厅办理）',
       material: '材料“{name}”有问题，请写明原因',
       finding: '每个审查问题都须写明原因',
       refuseReasons: '不予受理须写明理由',

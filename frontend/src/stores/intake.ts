@@ -380,6 +380,7 @@ export const useIntakeStore = defineStore('intake', () => {
         for (const f of guide.value?.form ?? []) {
           if (f.required && !(d.form[f.key] ?? '').trim()) return no('formField', { label: f.label })
         }
+        if ((d.form.handlingPlace ?? '').trim() && !/^\d{6}$/.test(d.form.handlingPlace.trim())) return no('handlingPlace')
         return null
       case 'materials':
         for (const m of d.materials) {
