@@ -254,3 +254,26 @@ func checkLedgerHappyPath(t *testing.T, e *env) {
 	require.Equal(t, 200, resp.StatusCode, string(b))
 	require.NoError(t, e.spec.validateResponse("GET", "/v1/admin/ledger", 200, resp.Header.Get("Content-Type"), b))
 }
+
+// FuzzQueryPage posts arbitrary numbers and codes to a platform holding
+// the demo case: the page never fails with a 5xx and never shows a case
+// without its code.
+func FuzzQueryPage(f *testing.F) {
+	f.Add("TB-2026-000001", "123X")
+	f.Add("L-410102-20260302-0042", "1234")
+	f.Add("L-410102-20260302-0042", " 123x")
+	f.Add("../../etc/passwd", "x")
+	f.Add("%00", "12\x0034")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, number, code string) {
+		e, _, ts := loopEnv(t)
+		pushDemoCase(t, e)
+		st, _, body := postCode(t, ts, url.PathEscape(number), code, nil)
+		assert.Less(t, st, 500, body)
+		if platform.NormalizeLast4(code) != "123X" {
+			assert.NotContains(t, body, "欧*")
+		}
+		assert.NotContains(t, body, demoName) // the number is echoed: check what it cannot hold
+		assert.NotContains(t, body, "阳娜")
+	})
+}
