@@ -145,7 +145,10 @@ func (s *scanState) start(ctx context.Context) {
 	s.stop, s.done = cancel, make(chan struct{})
 	go func(done chan struct{}) {
 		defer close(done)
+		var gc sync.WaitGroup
+		gc.Go(func() { s.collectLoop(ctx) }) // daily blob collection (scan_gc.go)
 		s.supervise(ctx)
+		gc.Wait()
 	}(s.done)
 }
 

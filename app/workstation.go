@@ -247,5 +247,6 @@ func (w *Workstation) Services() map[string]any {
 		"PrintService":    NewPrintService(w, nil),
 		"RatingService":   &RatingService{w: w, deps: cd},
 		"LedgerService":   &LedgerService{w: w, deps: cd},
+		"CalendarService": &CalendarService{w: w, deps: cd},
 	}
 }

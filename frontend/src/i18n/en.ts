@@ -89,7 +89,7 @@ const en: MessageSchema = {
     lockNow: 'Lock screen',
   },
   shell: {
-    menu: { home: 'Home', catalog: 'Matter catalog', versions: 'Catalog versions', settings: 'Settings', sync: 'Platform sync' },
+    menu: { home: 'Home', catalog: 'Matter catalog', versions: 'Catalog versions', settings: 'Settings', sync: 'Platform sync', scan: 'Scan materials' },
     logout: 'Sign out',
     language: 'Language',
     help: 'Shortcuts',
@@ -203,7 +203,7 @@ const en: MessageSchema = {
   },
   settings: {
     title: 'Settings',
-    tabs: { general: 'Workstation', users: 'Users', backups: 'Backups' },
+    tabs: { general: 'Workstation', users: 'Users', backups: 'Backups', calendar: 'Holiday calendar' },
     path: 'Settings file: {path}',
     problems: 'The settings file has problems; the workstation started with safe values. Fix the marked items and save:',
     platformUrl: 'Provincial platform URL',

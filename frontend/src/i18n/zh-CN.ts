@@ -88,7 +88,7 @@ const zhCN = {
     lockNow: '锁定屏幕',
   },
   shell: {
-    menu: { home: '首页', catalog: '事项目录', versions: '目录版本', settings: '设置', sync: '平台同步' },
+    menu: { home: '首页', catalog: '事项目录', versions: '目录版本', settings: '设置', sync: '平台同步', scan: '扫描材料' },
     logout: '退出登录',
     language: '语言',
     help: '快捷键',
@@ -202,7 +202,7 @@ const zhCN = {
   },
   settings: {
     title: '设置',
-    tabs: { general: '工作台配置', users: '用户管理', backups: '数据备份' },
+    tabs: { general: '工作台配置', users: '用户管理', backups: '数据备份', calendar: '节假日日历' },
     path: '配置文件：{path}',
     problems: '配置文件中有问题，已按安全设置启动。请修正标红的项目后保存：',
     platformUrl: '省级平台地址',
