@@ -265,6 +265,19 @@ func TestPlatformKilledMidCommit(t *testing.T) {
 					t.Logf("%s #%d %s %s file %.8s upload %s", cid[:8], seq, kind, state, sha, us)
 				}
 				rows.Close()
+				rows, err = d.db.Reader().Query("SELECT * FROM sync_quarantine")
+				require.NoError(t, err)
+				cols, _ := rows.Columns()
+				for rows.Next() {
+					vals := make([]any, len(cols))
+					ptrs := make([]any, len(cols))
+					for i := range vals {
+						ptrs[i] = &vals[i]
+					}
+					require.NoError(t, rows.Scan(ptrs...))
+					t.Logf("quarantine %v %v", cols, vals)
+				}
+				rows.Close()
 				c, _ := d.st.Counts(ctx)
 				t.Fatalf("pending after the platform came back: %d (uploads not done: %q, counts %+v, states %v)", got, ups, c, d.states())
 			}
