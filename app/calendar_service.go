@@ -102,6 +102,9 @@ func (s *CalendarService) Import(content string) (CalendarImport, error) {
 		res.Problems = []cases.CalendarProblem{}
 	}
 	if err != nil {
+		if len(ps) > 0 {
+			err = calendarRows{err: err, rows: ps}
+		}
 		return res, toAPI(s.w.log, "calendar.import", err)
 	}
 	res.Days = len(f.Days)
@@ -113,3 +116,14 @@ func (s *CalendarService) Import(content string) (CalendarImport, error) {
 	s.w.log.Info("holiday calendar imported", "year", f.Year, "days", len(f.Days))
 	return res, nil
 }
+
+// calendarRows carries every bad row of a calendar file to the UI
+// (APIError.rows: CalendarProblem[]).
+type calendarRows struct {
+	err  error
+	rows []cases.CalendarProblem
+}
+
+func (e calendarRows) Error() string  { return e.err.Error() }
+func (e calendarRows) Unwrap() error  { return e.err }
+func (e calendarRows) RowErrors() any { return e.rows }

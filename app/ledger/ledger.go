@@ -54,14 +54,11 @@ type Ledger struct {
 	now func() time.Time
 }
 
-// New returns a Ledger and makes sure the journal index it reads by kind
-// exists (idempotent).
+// New returns a Ledger over db (migration 0009 indexes the journal by kind
+// and time for it).
 func New(ctx context.Context, db *store.DB, now func() time.Time) (*Ledger, error) {
 	if now == nil {
 		now = time.Now
-	}
-	if _, err := db.Writer().ExecContext(ctx, "CREATE INDEX IF NOT EXISTS case_actions_kind ON case_actions(kind, device_time)"); err != nil {
-		return nil, fmt.Errorf("ledger index: %w", err)
 	}
 	return &Ledger{db: db, now: now}, nil
 }
@@ -117,7 +114,7 @@ func (l *Ledger) Report(ctx context.Context, hallCode, hallName string, q Query)
 	}
 	err = each(ctx, rd, `SELECT matter_code, mode, COUNT(t), COALESCE(SUM(julianday(t) - julianday(received_at)), 0) FROM (
 		SELECT c.matter_code, c.mode, c.received_at,
-			(SELECT MAX(a.device_time) FROM case_actions a WHERE a.case_id = c.id AND a.kind = 'handled') AS t
+			(SELECT MAX(a.device_time) FROM case_actions a WHERE a.case_id = c.id AND +a.kind = 'handled') AS t
 		FROM cases c WHERE c.hall_code = ? AND c.received_at >= ? AND c.received_at < ? AND c.status IN `+completedIn+`)
 		GROUP BY matter_code, mode`, []any{hallCode, lo, hi}, func(s scanner) error {
 		var code, mode string
@@ -139,9 +136,9 @@ func (l *Ledger) Report(ctx context.Context, hallCode, hallName string, q Query)
 		FROM case_actions a JOIN cases c ON c.id = a.case_id
 		WHERE a.kind = 'rated' AND a.device_time >= ? AND a.device_time < ? AND c.hall_code = ?),
 	f AS (
-		SELECT r.*, CASE WHEN lvl <= 2 THEN EXISTS(SELECT 1 FROM case_actions x WHERE x.case_id = r.cid AND x.kind = 'appeal_decided'
+		SELECT r.*, CASE WHEN lvl <= 2 THEN EXISTS(SELECT 1 FROM case_actions x WHERE x.case_id = r.cid AND +x.kind = 'appeal_decided'
 				AND json_extract(x.payload, '$.visit') = r.visit AND json_extract(x.payload, '$.upheld') = 1) ELSE 0 END AS voided,
-			CASE WHEN lvl <= 2 THEN EXISTS(SELECT 1 FROM case_actions x WHERE x.case_id = r.cid AND x.kind = 'followup_closed'
+			CASE WHEN lvl <= 2 THEN EXISTS(SELECT 1 FROM case_actions x WHERE x.case_id = r.cid AND +x.kind = 'followup_closed'
 				AND json_extract(x.payload, '$.visit') = r.visit) ELSE 0 END AS closed
 		FROM r)
 	SELECT code, MAX(name), mode, COUNT(*) - SUM(voided), COALESCE(SUM(CASE WHEN voided = 0 THEN lvl END), 0),

@@ -27,7 +27,8 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]client.Item, error) {
 	rows, err := s.db.Reader().QueryContext(ctx, `SELECT a.id, a.case_id, a.seq, a.kind, a.actor, a.role, a.hall_code, a.device_time,
 			a.reason, a.payload, a.based_on
 		FROM case_actions a
-		WHERE a.sync_state = 'pending' AND NOT EXISTS (SELECT 1 FROM case_actions b
+		WHERE a.sync_state = 'pending' AND EXISTS (SELECT 1 FROM sync_action_snap s WHERE s.action_id = a.id)
+		AND NOT EXISTS (SELECT 1 FROM case_actions b
 			WHERE b.case_id = a.case_id AND b.seq < a.seq AND b.sync_state = 'error')
 		AND NOT EXISTS (SELECT 1 FROM case_actions b JOIN sync_action_files f ON f.action_id = b.id
 			LEFT JOIN sync_uploads u ON u.sha256 = f.sha256

@@ -255,6 +255,7 @@ const intakeEn: IntakeMessages = {
   caseDetail: {
     title: 'Case',
     back: 'Back (Esc)',
+    scan: 'Scan materials',
     provisional: 'Provisional number',
     overdue: 'Overdue',
     dueSoon: 'Due soon',

@@ -245,6 +245,7 @@ const intakeZh = {
   caseDetail: {
     title: '办件详情',
     back: '返回（Esc）',
+    scan: '扫描材料',
     provisional: '临时编号',
     overdue: '超期',
     dueSoon: '临期',
