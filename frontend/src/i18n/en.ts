@@ -89,8 +89,9 @@ const en: MessageSchema = {
     lockNow: 'Lock screen',
   },
   shell: {
-    menu: { home: 'Home', catalog: 'Matter catalog', versions: 'Catalog versions', settings: 'Settings', sync: 'Platform sync', scan: 'Scan materials' },
+    menu: { home: 'Home', catalog: 'Matter catalog', versions: 'Catalog versions', settings: 'Settings', sync: 'Platform sync', scan: 'Scan materials', ledger: 'Work ledger' },
     logout: 'Sign out',
+    askRating: 'Ask the applicant to rate', ratings: 'Ratings',
     language: 'Language',
     help: 'Shortcuts',
     hallUnknown: 'Hall name not set',

@@ -3,6 +3,7 @@
 export const loopMessages = {
   'zh-CN': {
     loop: {
+      sep: '、',
       rate: {
         title: '请您对本次服务进行评价',
         visit: { intake: '收件办理', handover: '结果交付' },
@@ -105,6 +106,7 @@ export const loopMessages = {
   },
   en: {
     loop: {
+      sep: ', ',
       rate: {
         title: 'Please rate our service',
         visit: { intake: 'application', handover: 'result handover' },

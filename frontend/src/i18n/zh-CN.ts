@@ -88,8 +88,9 @@ const zhCN = {
     lockNow: '锁定屏幕',
   },
   shell: {
-    menu: { home: '首页', catalog: '事项目录', versions: '目录版本', settings: '设置', sync: '平台同步', scan: '扫描材料' },
+    menu: { home: '首页', catalog: '事项目录', versions: '目录版本', settings: '设置', sync: '平台同步', scan: '扫描材料', ledger: '工作台账' },
     logout: '退出登录',
+    askRating: '请申请人评价', ratings: '好差评',
     language: '语言',
     help: '快捷键',
     hallUnknown: '未设置大厅名称',

@@ -43,6 +43,8 @@ export const routes: RouteRecordRaw[] = [
     props: true,
     meta: { screen: 'scan' },
   },
+  { path: '/ledger', name: 'ledger', component: () => import('../views/LedgerView.vue'), meta: { screen: 'ledger' } },
+  { path: '/rate/:id', name: 'rate', component: () => import('../views/RatingView.vue'), props: true, meta: { screen: 'rate' } },
   { path: '/sync', name: 'sync', component: () => import('../views/SyncView.vue'), meta: { screen: 'sync' } },
   {
     path: '/settings',
