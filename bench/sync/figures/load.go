@@ -17,11 +17,11 @@ import (
 
 // figD simulates devices syncing every 30 s: for each step it sends
 // devices/30 requests per second for window (open loop, 10 ms ticks), each
-// an idle round (one pull by the device's cursor); one in 20 also pushes
+// an idle round (one pull by the device's cursor); one in pushEvery also pushes
 // one case + one action first. The simulated devices rotate over pool
 // enrolled ones. Latency runs from the scheduled start (no coordinated
 // omission), CPU is the platform process's utime+stime.
-func figD(dir, bin string, steps []int, window time.Duration, pool int) {
+func figD(dir, bin string, steps []int, window time.Duration, pool, pushEvery int) {
 	ctx := context.Background()
 	dbPath, creds, devs := prepare(dir, pool)
 	p := startPlatform(dir, bin, dbPath)
@@ -68,7 +68,7 @@ func figD(dir, bin string, steps []int, window time.Duration, pool int) {
 				defer locks[k].Unlock()
 				rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 				defer cancel()
-				if i%20 == 0 {
+				if pushEvery > 0 && i%pushEvery == 0 {
 					c := storetest.NewCase(devs[k], storetest.PlaceB.Code)
 					a := storetest.NewAction(platform.Device(devs[k]), c.ID, "material_received", 0)
 					if _, err := apis[k].Push(rctx, protocol.PushRequest{Cases: []protocol.Case{c}, Actions: []protocol.Action{a}}); err != nil {

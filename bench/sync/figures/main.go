@@ -45,6 +45,7 @@ func main() {
 	steps := flag.String("steps", "2000,5000,10000,20000,50000", "simulated device counts (fig d)")
 	window := flag.Duration("window", 10*time.Second, "load window per step (fig d)")
 	pool := flag.Int("pool", 400, "enrolled devices the simulated ones rotate over (fig d)")
+	pushEvery := flag.Int("push-every", 20, "one simulated round in this many also pushes a case + action; 0: none (fig d)")
 	bin := flag.String("platform", "", "platform binary (default: go build ./cmd/platform into a temp dir)")
 	flag.Parse()
 	dir, err := os.MkdirTemp("", "tongban-figures-")
@@ -66,7 +67,7 @@ func main() {
 			must(err)
 			counts = append(counts, v)
 		}
-		figD(dir, *bin, counts, *window, *pool)
+		figD(dir, *bin, counts, *window, *pool, *pushEvery)
 	default:
 		log.Fatalf("unknown -fig %q", *fig)
 	}
