@@ -234,6 +234,8 @@ func TestStartupScanKeepsOrderAndDeduplicates(t *testing.T) {
 	writeFile(t, pre, "dup.jpg", scannertest.JPEG(16, 16, 3), base.Add(time.Minute))
 	h := start(t, func(c *scanner.Config) { c.Folders[0].Path = pre })
 	waitFor(t, "all taken", func() bool { return len(dirNames(t, pre)) == 0 })
+	// The duplicate's event is sent after its file leaves the folder: wait for it too.
+	waitFor(t, "duplicate reported", func() bool { return len(h.eventsOf(scanner.EventDuplicate)) > 0 })
 	atts := h.sink.Attachments()
 	if got, want := len(atts), 12; got != want {
 		t.Fatalf("attachments = %d, want %d", got, want)
