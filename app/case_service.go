@@ -468,7 +468,7 @@ func (s *CaseService) HomeQueue(limit int) (cases.Queue, error) {
 	if _, err := s.w.session.require(); err != nil {
 		return cases.Queue{}, toAPI(s.w.log, op, err)
 	}
-	if s.hallMissing() {
+	if s.w.hallMissing() {
 		// No hall yet means no case can exist here: an empty queue, and the
 		// home screen tells the admin to fill in the hall.
 		return cases.Queue{Items: []cases.Summary{}}, nil
@@ -547,9 +547,3 @@ func (s *CaseService) AuditLog(f audit.Filter) ([]audit.Entry, error) {
 	return out, toAPI(s.w.log, op, err)
 }
 
-// hallMissing reports whether the settings lack the hall's division code.
-func (s *CaseService) hallMissing() bool {
-	s.w.mu.RLock()
-	defer s.w.mu.RUnlock()
-	return s.w.settings.Hall.DivisionCode == ""
-}

@@ -351,6 +351,10 @@ func TestHallCodeRequired(t *testing.T) {
 	if err != nil || len(q.Items) != 0 || q.Items == nil {
 		t.Fatalf("queue without hall code = %+v, %v; want an empty list", q, err)
 	}
+	al, err := m["LedgerService"].(*app.LedgerService).Alerts()
+	if err != nil || al.OverdueCount != 0 || al.Overdue == nil {
+		t.Fatalf("alerts without hall code = %+v, %v; want empty lists", al, err)
+	}
 	// Case work is refused with a message naming what is missing.
 	if _, err := s.auth.AddUser("clerk", "窗口", account.RoleClerk, "Clerk1234"); err != nil {
 		t.Fatal(err)

@@ -98,6 +98,14 @@ func (s *LedgerService) Export(q ledger.Query) (ExportResult, error) {
 // Alerts returns this hall's overdue cases and bad ratings waiting for
 // follow-up.
 func (s *LedgerService) Alerts() (ledger.Alerts, error) {
+	if _, err := s.w.session.require(rolesLedger...); err != nil {
+		return ledger.Alerts{}, toAPI(s.w.log, "alerts", err)
+	}
+	if s.w.hallMissing() {
+		// No hall yet: no case can exist, so nothing to alert about (the
+		// home screen must open on a workstation still being set up).
+		return ledger.Alerts{Overdue: []ledger.AlertCase{}, BadRatings: []ledger.AlertCase{}, ParcelsStuck: []ledger.AlertCase{}}, nil
+	}
 	l, hall, _, err := s.open("alerts")
 	if err != nil {
 		return ledger.Alerts{}, err

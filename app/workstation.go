@@ -231,6 +231,14 @@ func (w *Workstation) ready() (*store.DB, error) {
 	return w.db, nil
 }
 
+// hallMissing reports whether the settings lack the hall's division code,
+// without which no case can be taken at this workstation.
+func (w *Workstation) hallMissing() bool {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.settings.Hall.DivisionCode == ""
+}
+
 // Services returns every bound service by the name the UI calls it.
 func (w *Workstation) Services() map[string]any {
 	cd := newCaseDeps(w)
