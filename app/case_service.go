@@ -546,4 +546,3 @@ func (s *CaseService) AuditLog(f audit.Filter) ([]audit.Entry, error) {
 	}
 	return out, toAPI(s.w.log, op, err)
 }
-
