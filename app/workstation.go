@@ -143,7 +143,8 @@ func deviceID(ctx context.Context, db *store.DB) (string, error) {
 	return id, nil
 }
 
-// Start begins background work (scheduled backups). Call once after Open.
+// Start begins background work: scheduled backups, the hot-folder scanner and
+// the platform sync loop. Call once after Open (a restore calls it again).
 func (w *Workstation) Start(ctx context.Context) {
 	w.mu.Lock()
 	w.baseCtx = ctx
