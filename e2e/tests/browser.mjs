@@ -59,12 +59,18 @@ export function field(page, name) {
   return page.locator(`input[data-test="${name}"], [data-test="${name}"] input`).first()
 }
 
-let shotNo = 0
-/** shot saves a full-page screenshot as e2e/screenshots/<test file>-NN-name.png. */
-export async function shot(page, name) {
-  shotNo++
-  const file = join(shotDir, `${shotPrefix}-${String(shotNo).padStart(2, '0')}-${name}.png`)
+const shotNos = new Map()
+/** shotAs saves a full-page screenshot as e2e/screenshots/<prefix>-NN-name.png, numbered per prefix. */
+export async function shotAs(page, prefix, name) {
+  const no = (shotNos.get(prefix) ?? 0) + 1
+  shotNos.set(prefix, no)
+  const file = join(shotDir, `${prefix}-${String(no).padStart(2, '0')}-${name}.png`)
   // animations: 'disabled' finishes Element Plus's appear transitions (el-tag fades in).
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
   return file
+}
+
+/** shot saves a full-page screenshot as e2e/screenshots/<test file>-NN-name.png. */
+export async function shot(page, name) {
+  return shotAs(page, shotPrefix, name)
 }

@@ -10,19 +10,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { baseURL, field, launch, shot } from './browser.mjs'
+import { admin, callApi, chooseMatter as pickMatter, clerk, dataDirOf, login as loginAs, placeCard as writeCard, signInAdmin, sup } from './setup.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const admin = { username: 'admin', displayName: '王管理', password: 'Tongban2024' }
-const clerk = { username: 'clerk1', displayName: '李窗口', password: 'Clerk12345' }
-const sup = { username: 'sup1', displayName: '赵审核', password: 'Super12345' }
 const MATTER = '开具有无犯罪记录证明'
-
-function withCheck(body) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let s = 0
-  for (let i = 0; i < 17; i++) s += Number(body[i]) * w[i]
-  return body + '10X98765432'[s % 11]
-}
 
 describe('intake', () => {
   let browser
@@ -45,55 +36,16 @@ describe('intake', () => {
     await locator.click()
   }
 
-  async function api(service, method, ...args) {
-    return page.evaluate(
-      async ([s, m, a]) => {
-        const r = await fetch(`/api/${s}/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(a) })
-        const t = await r.text()
-        return { ok: r.ok, body: t ? JSON.parse(t) : null }
-      },
-      [service, method, args],
-    )
-  }
-
-  function placeCard(name, body17, address) {
-    mkdirSync(join(dataDir, 'sim'), { recursive: true })
-    writeFileSync(join(dataDir, 'cardreader.json'), JSON.stringify({ driver: 'file', path: 'sim/card.json', timeoutSeconds: 5 }))
-    writeFileSync(
-      join(dataDir, 'sim', 'card.json'),
-      JSON.stringify({ docType: 'resident_id', name, number: withCheck(body17), address, validFrom: '2020.01.01', validUntil: '长期' }),
-    )
-  }
-
-  async function login(u) {
-    await api('AuthService', 'Logout')
-    await page.goto(baseURL)
-    await field(page, 'login-username').waitFor()
-    await field(page, 'login-username').fill(u.username)
-    await field(page, 'login-password').fill(u.password)
-    await page.locator('[data-test="login-submit"]').click()
-    await page.locator('[data-test="current-user"]').waitFor()
-  }
-
-  async function chooseMatter(counted) {
-    const search = field(page, 'intake-matter-search')
-    await search.waitFor()
-    await search.focus()
-    if (counted) await type('犯罪')
-    else await page.keyboard.type('犯罪')
-    await page.locator('[data-test="intake-matter-item"]', { hasText: MATTER }).first().waitFor()
-    await page.waitForTimeout(300) // the debounced search settles
-    if (counted) await press('Enter')
-    else await page.keyboard.press('Enter')
-    await page.locator('[data-test="step-applicant"]').waitFor()
-  }
+  const api = (...args) => callApi(page, ...args)
+  const placeCard = (name, body17, address) => writeCard(dataDir, name, body17, address)
+  const login = (u) => loginAs(page, u)
+  // The first intake counts its keystrokes; the others type straight into the page.
+  const chooseMatter = (counted) => pickMatter(page, MATTER, counted ? { type, press } : page.keyboard)
 
   before(async () => {
     ;({ browser, page, problems } = await launch())
     await page.goto(baseURL)
-    const st = (await api('AuthService', 'Status')).body
-    if (st.needsSetup) assert.ok((await api('AuthService', 'Setup', admin.username, admin.displayName, admin.password)).ok)
-    else assert.ok((await api('AuthService', 'Login', admin.username, admin.password)).ok, 'admin login')
+    await signInAdmin(page, admin)
     for (const [u, role] of [
       [clerk, 'clerk'],
       [sup, 'supervisor'],
@@ -103,8 +55,7 @@ describe('intake', () => {
     const view = (await api('SettingsService', 'Get')).body
     view.settings.hall = { divisionCode: '410105', name: '郑州市金水区政务服务中心' }
     assert.ok((await api('SettingsService', 'Save', view.settings)).ok, 'save hall settings')
-    dataDir = (await api('SystemService', 'Info')).body.dataDir
-    assert.ok(dataDir, 'data dir known')
+    dataDir = await dataDirOf(page)
   })
 
   after(async () => {

@@ -6,12 +6,10 @@
 // Without any printer it checks the preview and the Chinese error. Named zz-… to run after
 // z-intake (cases and users). Screenshots: e2e/screenshots/print-*.png.
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { baseURL, field, launch, shotDir } from './browser.mjs'
+import { baseURL, launch, shotAs } from './browser.mjs'
+import { admin, callApi, clerk, login, loginForm } from './setup.mjs'
 
-const admin = { username: 'admin', password: 'Tongban2024' }
-const clerk = { username: 'clerk1', password: 'Clerk12345' }
 const NO_SUCH = 'TongbanNoSuchPrinter'
 
 describe('printing', () => {
@@ -20,21 +18,9 @@ describe('printing', () => {
   let problems
   let caseId
   let printer = ''
-  let n = 0
-
-  // Own names: browser.mjs's shot() numbering restarts per file and would overwrite others.
-  const snap = (name) => page.screenshot({ path: join(shotDir, `print-${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true, animations: 'disabled' })
-
-  async function api(service, method, ...args) {
-    return page.evaluate(
-      async ([s, m, a]) => {
-        const r = await fetch(`/api/${s}/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(a) })
-        const t = await r.text()
-        return { ok: r.ok, status: r.status, body: t ? JSON.parse(t) : null }
-      },
-      [service, method, args],
-    )
-  }
+  // Own names (print-NN-…) rather than the file's (zz-print-NN-…).
+  const snap = (name) => shotAs(page, 'print', name)
+  const api = (...args) => callApi(page, ...args)
 
   async function setReceiptPrinter(name) {
     assert.ok((await api('AuthService', 'Login', admin.username, admin.password)).ok, 'admin login')
@@ -45,14 +31,7 @@ describe('printing', () => {
     await api('AuthService', 'Logout')
   }
 
-  async function loginClerk() {
-    await page.goto(baseURL)
-    await field(page, 'login-username').waitFor()
-    await field(page, 'login-username').fill(clerk.username)
-    await field(page, 'login-password').fill(clerk.password)
-    await page.locator('[data-test="login-submit"]').click()
-    await page.locator('[data-test="current-user"]').waitFor()
-  }
+  const loginClerk = () => loginForm(page, clerk)
 
   async function openCase() {
     await page.goto(`${baseURL}#/cases/${caseId}`)
@@ -164,13 +143,7 @@ describe('printing', () => {
   })
 
   it('shows printers and paper sizes in the settings', async () => {
-    await api('AuthService', 'Logout')
-    await page.goto(baseURL)
-    await field(page, 'login-username').waitFor()
-    await field(page, 'login-username').fill(admin.username)
-    await field(page, 'login-password').fill(admin.password)
-    await page.locator('[data-test="login-submit"]').click()
-    await page.locator('[data-test="current-user"]').waitFor()
+    await login(page, admin)
     await page.goto(`${baseURL}#/settings`)
     await page.locator('[data-test="print-settings"]').waitFor()
     if (printer) await page.locator('[data-test="printer-list"]', { hasText: printer }).waitFor()

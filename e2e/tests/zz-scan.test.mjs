@@ -9,18 +9,11 @@ import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { baseURL, launch, shotDir } from './browser.mjs'
+import { baseURL, launch, shotAs } from './browser.mjs'
+import { admin, callApi, signInAdmin, withCheck } from './setup.mjs'
 
-const admin = { username: 'admin', displayName: '王管理', password: 'Tongban2024' }
 const clerk = { username: 'scanclerk', displayName: '孙扫描', password: 'Scan123456' }
 const SLOT = '有无犯罪记录证明申请表'
-
-function withCheck(body) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let s = 0
-  for (let i = 0; i < 17; i++) s += Number(body[i]) * w[i]
-  return body + '10X98765432'[s % 11]
-}
 
 describe('scanning', () => {
   let browser
@@ -28,19 +21,8 @@ describe('scanning', () => {
   let problems
   let hot
   let caseNo
-  let n = 0
-  const snap = (name) => page.screenshot({ path: join(shotDir, `scan-${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true, animations: 'disabled' })
-
-  async function api(service, method, ...args) {
-    return page.evaluate(
-      async ([s, m, a]) => {
-        const r = await fetch(`/api/${s}/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(a) })
-        const t = await r.text()
-        return { ok: r.ok, body: t ? JSON.parse(t) : null }
-      },
-      [service, method, args],
-    )
-  }
+  const snap = (name) => shotAs(page, 'scan', name)
+  const api = (...args) => callApi(page, ...args)
 
   // pageJPEG draws a recognisable A4-shaped page in the browser and returns its JPEG bytes.
   async function pageJPEG(label, hue) {
@@ -71,10 +53,7 @@ describe('scanning', () => {
   before(async () => {
     ;({ browser, page, problems } = await launch())
     await page.goto(baseURL)
-    const st = (await api('AuthService', 'Status')).body
-    await api('AuthService', 'Logout')
-    if (st.needsSetup) assert.ok((await api('AuthService', 'Setup', admin.username, admin.displayName, admin.password)).ok)
-    else assert.ok((await api('AuthService', 'Login', admin.username, admin.password)).ok, 'admin login')
+    await signInAdmin(page, admin)
     const users = (await api('AuthService', 'ListUsers')).body ?? []
     if (!users.some((u) => u.username === clerk.username)) {
       assert.ok((await api('AuthService', 'AddUser', clerk.username, clerk.displayName, 'clerk', clerk.password)).ok, 'add clerk')

@@ -5,23 +5,13 @@
 // and then clear the bad rating; the 工作台账 counts what this file created and exports an .xlsx.
 // Named zzz-… so it runs after z-intake.test.mjs, which creates the users and the hall.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { baseURL, field, launch, shot } from './browser.mjs'
+import { admin, callApi, chooseMatter, clerk, dataDirOf, login as loginAs, placeCard, sup } from './setup.mjs'
 
-const admin = { username: 'admin', password: 'Tongban2024' }
-const clerk = { username: 'clerk1', password: 'Clerk12345' }
-const sup = { username: 'sup1', password: 'Super12345' }
 const MATTER = '开具有无犯罪记录证明'
 const NAME = '钱评价'
-
-function withCheck(body) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let s = 0
-  for (let i = 0; i < 17; i++) s += Number(body[i]) * w[i]
-  return body + '10X98765432'[s % 11]
-}
 
 describe('rating, follow-up and ledger', () => {
   let browser
@@ -32,26 +22,8 @@ describe('rating, follow-up and ledger', () => {
   let base // the ledger's month total before this file's case
   let alertsBefore
 
-  async function api(service, method, ...args) {
-    return page.evaluate(
-      async ([s, m, a]) => {
-        const r = await fetch(`/api/${s}/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(a) })
-        const t = await r.text()
-        return { ok: r.ok, body: t ? JSON.parse(t) : null }
-      },
-      [service, method, args],
-    )
-  }
-
-  async function login(u) {
-    await api('AuthService', 'Logout')
-    await page.goto(baseURL)
-    await field(page, 'login-username').waitFor()
-    await field(page, 'login-username').fill(u.username)
-    await field(page, 'login-password').fill(u.password)
-    await page.locator('[data-test="login-submit"]').click()
-    await page.locator('[data-test="current-user"]').waitFor()
-  }
+  const api = (...args) => callApi(page, ...args)
+  const login = (u) => loginAs(page, u)
 
   async function openCase() {
     await page.goto(`${baseURL}/#/cases/${caseId}`)
@@ -62,8 +34,7 @@ describe('rating, follow-up and ledger', () => {
     ;({ browser, page, problems } = await launch())
     await page.goto(baseURL)
     assert.ok((await api('AuthService', 'Login', admin.username, admin.password)).ok, 'admin login')
-    dataDir = (await api('SystemService', 'Info')).body.dataDir
-    assert.ok(dataDir, 'data dir known')
+    dataDir = await dataDirOf(page)
     await login(clerk)
     const r = await api('LedgerService', 'Report', { period: 'month' })
     assert.ok(r.ok, 'ledger report')
@@ -78,21 +49,9 @@ describe('rating, follow-up and ledger', () => {
   })
 
   it('accepts a case through the wizard and asks the applicant to rate it', async () => {
-    mkdirSync(join(dataDir, 'sim'), { recursive: true })
-    writeFileSync(join(dataDir, 'cardreader.json'), JSON.stringify({ driver: 'file', path: 'sim/card.json', timeoutSeconds: 5 }))
-    writeFileSync(
-      join(dataDir, 'sim', 'card.json'),
-      JSON.stringify({ docType: 'resident_id', name: NAME, number: withCheck('41010519880808246'), address: '河南省郑州市金水区花园路2号', validFrom: '2020.01.01', validUntil: '长期' }),
-    )
+    placeCard(dataDir, NAME, '41010519880808246', '河南省郑州市金水区花园路2号')
     await page.keyboard.press('Alt+n')
-    const search = field(page, 'intake-matter-search')
-    await search.waitFor()
-    await search.focus()
-    await page.keyboard.type('犯罪')
-    await page.locator('[data-test="intake-matter-item"]', { hasText: MATTER }).first().waitFor()
-    await page.waitForTimeout(300)
-    await page.keyboard.press('Enter')
-    await page.locator('[data-test="step-applicant"]').waitFor()
+    await chooseMatter(page, MATTER)
     await page.keyboard.press('F2')
     await page.waitForFunction((n) => document.querySelector('input[data-test="applicant-name"]')?.value === n, NAME)
     await field(page, 'applicant-phone').fill('13612345678')
