@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tongban/app/audit"
+	"tongban/app/config"
 	"tongban/app/errs"
 	"tongban/app/scans"
 	"tongban/app/store"
@@ -176,10 +177,24 @@ func (s *scanState) hotFolders() []string {
 	return slices.Clone(s.w.settings.HotFolders)
 }
 
-// supervise (re)starts the watcher whenever the configured hot folders
-// change, so a saved setting applies without a restart.
+func (s *scanState) scanSettings() config.Scan {
+	s.w.mu.RLock()
+	defer s.w.mu.RUnlock()
+	c := s.w.settings.Scan
+	c.PollFolders = slices.Clone(c.PollFolders)
+	return c
+}
+
+func sameScan(a, b config.Scan) bool {
+	return slices.Equal(a.PollFolders, b.PollFolders) && a.MaxLongEdge == b.MaxLongEdge &&
+		a.JPEGQuality == b.JPEGQuality && a.DiscardOriginal == b.DiscardOriginal
+}
+
+// supervise (re)starts the watcher whenever the configured hot folders or
+// scan settings change, so a saved setting applies without a restart.
 func (s *scanState) supervise(ctx context.Context) {
 	var cur []string
+	var curSet config.Scan
 	var stopWatcher context.CancelFunc
 	var watcherDone chan error
 	halt := func() {
@@ -193,11 +208,13 @@ func (s *scanState) supervise(ctx context.Context) {
 	tick := time.NewTicker(scanSettingsEvery)
 	defer tick.Stop()
 	for {
-		if folders := s.hotFolders(); !slices.Equal(folders, cur) || (stopWatcher == nil && len(folders) > 0) {
+		folders, set := s.hotFolders(), s.scanSettings()
+		changed := !slices.Equal(folders, cur) || !sameScan(set, curSet)
+		if changed || (stopWatcher == nil && len(folders) > 0) {
 			halt()
-			cur = folders
+			cur, curSet = folders, set
 			if len(folders) > 0 {
-				if w, err := s.newWatcher(folders); err != nil {
+				if w, err := s.newWatcher(folders, set); err != nil {
 					s.setError(err)
 				} else {
 					wctx, cancel := context.WithCancel(ctx)
@@ -222,14 +239,17 @@ func (s *scanState) supervise(ctx context.Context) {
 	}
 }
 
-func (s *scanState) newWatcher(folders []string) (*scanner.Watcher, error) {
+func (s *scanState) newWatcher(folders []string, set config.Scan) (*scanner.Watcher, error) {
 	fs, _, err := s.store()
 	if err != nil {
 		return nil, err
 	}
-	cfg := scanner.Config{QuarantineDir: scans.QuarantineDir(s.w.opts.DataDir), KeepOriginal: true}
+	cfg := scanner.Config{QuarantineDir: scans.QuarantineDir(s.w.opts.DataDir), KeepOriginal: !set.DiscardOriginal}
+	if set.MaxLongEdge > 0 {
+		cfg.Reencode = &scanner.Reencode{MaxLongEdge: set.MaxLongEdge, Quality: set.JPEGQuality}
+	}
 	for _, f := range folders {
-		cfg.Folders = append(cfg.Folders, scanner.FolderConfig{ID: f, Path: f})
+		cfg.Folders = append(cfg.Folders, scanner.FolderConfig{ID: f, Path: f, Poll: slices.Contains(set.PollFolders, f)})
 	}
 	return scanner.New(cfg, scanner.Deps{Store: fs, Targets: sessionTargets{s}, Sink: scanSink{s}, Notify: s.notify, Now: s.w.now})
 }

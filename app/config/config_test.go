@@ -271,3 +271,47 @@ func FuzzLoadBytes(f *testing.F) {
 		}
 	})
 }
+
+func TestScanSettings(t *testing.T) {
+	t.Run("good", func(t *testing.T) {
+		s, ps := config.LoadBytes([]byte(`hotFolders = ["/srv/scan/a", "/mnt/share/scan"]
+[scan]
+pollFolders = ["/mnt/share/scan"]
+maxLongEdge = 2000
+jpegQuality = 80
+discardOriginal = true
+`))
+		if len(ps) != 0 {
+			t.Fatalf("problems: %+v", ps)
+		}
+		want := config.Scan{PollFolders: []string{"/mnt/share/scan"}, MaxLongEdge: 2000, JPEGQuality: 80, DiscardOriginal: true}
+		if got := s.Scan; got.MaxLongEdge != want.MaxLongEdge || got.JPEGQuality != want.JPEGQuality ||
+			got.DiscardOriginal != want.DiscardOriginal || len(got.PollFolders) != 1 || got.PollFolders[0] != want.PollFolders[0] {
+			t.Fatalf("scan = %+v, want %+v", got, want)
+		}
+	})
+	t.Run("bad values fall back and are named", func(t *testing.T) {
+		s, ps := config.LoadBytes([]byte(`hotFolders = ["/srv/scan/a"]
+[scan]
+pollFolders = ["/not/a/hot/folder"]
+maxLongEdge = -5
+jpegQuality = 300
+discardOriginal = "yes"
+`))
+		keys := map[string]bool{}
+		for _, p := range ps {
+			keys[p.Key] = true
+			if p.Zh == "" {
+				t.Errorf("problem %s has no Chinese message", p.Key)
+			}
+		}
+		for _, k := range []string{"scan.pollFolders[0]", "scan.maxLongEdge", "scan.jpegQuality", "scan.discardOriginal"} {
+			if !keys[k] {
+				t.Errorf("no problem named %s; got %v", k, keys)
+			}
+		}
+		if s.Scan.MaxLongEdge != 0 || s.Scan.JPEGQuality != 0 || s.Scan.DiscardOriginal || len(s.Scan.PollFolders) != 0 {
+			t.Fatalf("bad scan values kept: %+v", s.Scan)
+		}
+	})
+}

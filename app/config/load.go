@@ -156,6 +156,14 @@ func (d *decoder) int(key string, v any, dst *int) {
 	d.bad(key, "a whole number", "整数", v)
 }
 
+func (d *decoder) bool(key string, v any, dst *bool) {
+	if b, ok := v.(bool); ok {
+		*dst = b
+		return
+	}
+	d.bad(key, "true or false", "true 或 false", v)
+}
+
 func (d *decoder) strs(key string, v any, dst *[]string) {
 	arr, ok := v.([]any)
 	if !ok {
@@ -237,6 +245,13 @@ func fromMap(raw map[string]any) (Settings, []Problem) {
 			})
 		case "language":
 			d.str(k, v, &s.Language)
+		case "scan":
+			d.table(k, v, map[string]func(string, any){
+				"pollFolders":     func(k string, v any) { d.strs(k, v, &s.Scan.PollFolders) },
+				"maxLongEdge":     func(k string, v any) { d.int(k, v, &s.Scan.MaxLongEdge) },
+				"jpegQuality":     func(k string, v any) { d.int(k, v, &s.Scan.JPEGQuality) },
+				"discardOriginal": func(k string, v any) { d.bool(k, v, &s.Scan.DiscardOriginal) },
+			})
 		default:
 			d.unknown(k)
 		}
@@ -297,6 +312,12 @@ func fixInvalid(s *Settings) []Problem {
 			s.IdleLockMinutes = def.IdleLockMinutes
 		case key == "followUpWorkingDays":
 			s.FollowUpWorkingDays = def.FollowUpWorkingDays
+		case strings.HasPrefix(key, "scan.pollFolders"):
+			s.Scan.PollFolders = def.Scan.PollFolders
+		case key == "scan.maxLongEdge":
+			s.Scan.MaxLongEdge = def.Scan.MaxLongEdge
+		case key == "scan.jpegQuality":
+			s.Scan.JPEGQuality = def.Scan.JPEGQuality
 		case key == "backup.intervalHours":
 			s.Backup.IntervalHours = def.Backup.IntervalHours
 		case key == "backup.keep":

@@ -20,6 +20,8 @@ type Settings struct {
 	// FollowUpWorkingDays is the province's deadline, in working days, for
 	// following up a 差评; 0 means the national default (15).
 	FollowUpWorkingDays int `json:"followUpWorkingDays" toml:"followUpWorkingDays"`
+	// Scan tunes the hot-folder watcher; the zero value is the safe default.
+	Scan Scan `json:"scan" toml:"scan"`
 }
 
 // Hall is the service hall this workstation belongs to.
@@ -103,3 +105,26 @@ func Defaults() Settings {
 		Language:        "zh-CN",
 	}
 }
+
+// Scan tunes how hot-folder pages are taken. Every zero value is the safe
+// default: events (not polling), pages stored as scanned, originals kept
+// until the case has synced.
+type Scan struct {
+	// PollFolders lists hot folders (also in HotFolders) that are polled
+	// instead of watched: file events do not arrive from network shares.
+	PollFolders []string `json:"pollFolders" toml:"pollFolders"`
+	// MaxLongEdge re-encodes image pages so their long edge is at most this
+	// many pixels (0 keeps the size); for slow field links.
+	MaxLongEdge int `json:"maxLongEdge" toml:"maxLongEdge"`
+	// JPEGQuality of re-encoded pages, 1–100 (0 means 85).
+	JPEGQuality int `json:"jpegQuality" toml:"jpegQuality"`
+	// DiscardOriginal drops a split or re-encoded file's original at once
+	// instead of keeping it until the case has synced.
+	DiscardOriginal bool `json:"discardOriginal" toml:"discardOriginal"`
+}
+
+// Limits of the scan settings.
+const (
+	MaxLongEdgeLimit = 20000
+	MaxJPEGQuality   = 100
+)

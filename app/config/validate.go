@@ -50,6 +50,14 @@ func Validate(s Settings) []Problem {
 	add(checkRange("backup.keep", s.Backup.Keep, MinKeep, MaxKeep, "备份保留份数"))
 	add(checkLanguage(s.Language))
 	add(checkRange("followUpWorkingDays", s.FollowUpWorkingDays, 0, 60, "差评整改期限（工作日）"))
+	add(checkRange("scan.maxLongEdge", s.Scan.MaxLongEdge, 0, MaxLongEdgeLimit, "扫描页长边像素上限"))
+	add(checkRange("scan.jpegQuality", s.Scan.JPEGQuality, 0, MaxJPEGQuality, "扫描页 JPEG 质量"))
+	for i, f := range s.Scan.PollFolders {
+		if !slices.Contains(s.HotFolders, f) {
+			add(problem(fmt.Sprintf("scan.pollFolders[%d]", i), fmt.Sprintf("%q is not one of hotFolders", f),
+				fmt.Sprintf("轮询文件夹 %q 不在扫描热文件夹列表中", f)))
+		}
+	}
 	return ps
 }
 
