@@ -27,5 +27,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
     restoreMocks: true,
+    // Component tests mount whole views; on a loaded 2-core machine the 5 s default is too tight.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 })

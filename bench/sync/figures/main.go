@@ -4,9 +4,13 @@
 //
 //	go run ./bench/sync/figures -fig a -cases 1000 -scan 51200
 //	go run ./bench/sync/figures -fig d -steps 2000,5000,10000,20000,50000 -window 10s
+//	go run ./bench/sync/figures -fig ra -cases 1000            (real workstations)
+//	go run ./bench/sync/figures -fig d -pg DSN -nodes 2 -pg-pid PID (PostgreSQL)
+//	bench/sync/village.sh                                       (fig c, root)
 //
-// The client's local state is an in-memory LocalStore (scan bytes are files
-// on disk); only the platform side writes durably.
+// In -fig a the client's local state is an in-memory LocalStore (scan bytes
+// are files on disk); -fig ra and c use real workstation data dirs
+// (app/store, app/cases, app/syncstore) with durable writes on both sides.
 package main
 
 import (
@@ -31,14 +35,16 @@ import (
 	"time"
 
 	"tongban/platform"
+	"tongban/platform/pgstore"
 	"tongban/platform/sqlitestore"
+	"tongban/platform/sqlstore"
 	"tongban/platform/storetest"
 	"tongban/sync/client"
 	"tongban/sync/protocol"
 )
 
 func main() {
-	fig := flag.String("fig", "a", "a (push+pull with scans) or d (simulated devices)")
+	fig := flag.String("fig", "a", "a (push+pull with scans, in-memory client store), ra (same, real durable workstations), c (village link) or d (simulated devices)")
 	n := flag.Int("cases", 1000, "cases to push (fig a)")
 	scan := flag.Int("scan", 50<<10, "bytes per scan (fig a)")
 	scans := flag.Int("scans", 3, "scans per case (fig a)")
@@ -46,6 +52,17 @@ func main() {
 	window := flag.Duration("window", 10*time.Second, "load window per step (fig d)")
 	pool := flag.Int("pool", 400, "enrolled devices the simulated ones rotate over (fig d)")
 	pushEvery := flag.Int("push-every", 20, "one simulated round in this many also pushes a case + action; 0: none (fig d)")
+	netns := flag.String("netns", "tbv", "network namespace the platform runs in (fig c; made by bench/sync/village.sh)")
+	vaddr := flag.String("platform-addr", "10.200.0.2:8470", "platform address inside the netns (fig c)")
+	rate := flag.Float64("rate", 512000, "shaped link rate in bits/s, for the link's own limit (fig c)")
+	delay := flag.Duration("delay", 100*time.Millisecond, "fault proxy delay per chunk each way (fig c)")
+	drop := flag.Float64("drop", 0.02, "fault proxy: probability per chunk of dropping the connection (fig c)")
+	cuts := flag.Int("cuts", 2, "link cuts during the run (fig c)")
+	cutLen := flag.Duration("cut", 10*time.Second, "length of each cut (fig c)")
+	deadline := flag.Duration("deadline", 40*time.Minute, "give up after (fig c)")
+	pg := flag.String("pg", "", "fig d: run the nodes on this PostgreSQL DSN instead of SQLite")
+	pgPid := flag.Int("pg-pid", 0, "fig d: PostgreSQL postmaster pid, to report its CPU (with its backends)")
+	nodes := flag.Int("nodes", 1, "fig d: platform nodes on the one database (more than 1 needs -pg)")
 	bin := flag.String("platform", "", "platform binary (default: go build ./cmd/platform into a temp dir)")
 	flag.Parse()
 	dir, err := os.MkdirTemp("", "tongban-figures-")
@@ -60,6 +77,11 @@ func main() {
 	switch *fig {
 	case "a":
 		figA(dir, *bin, *n, *scans, *scan)
+	case "c":
+		figC(dir, *bin, *n, *scans, *scan, villageConfig{netns: *netns, addr: *vaddr, rateBits: *rate, delay: *delay,
+			drop: *drop, cuts: *cuts, cutLen: *cutLen, deadline: *deadline})
+	case "ra":
+		figAReal(dir, *bin, *n, *scans, *scan)
 	case "d":
 		var counts []int
 		for _, s := range strings.Split(*steps, ",") {
@@ -67,7 +89,7 @@ func main() {
 			must(err)
 			counts = append(counts, v)
 		}
-		figD(dir, *bin, counts, *window, *pool, *pushEvery)
+		figD(dir, *bin, counts, *window, *pool, *pushEvery, *pg, *nodes, *pgPid)
 	default:
 		log.Fatalf("unknown -fig %q", *fig)
 	}
@@ -80,9 +102,22 @@ type platformProc struct {
 }
 
 func prepare(dir string, devices int) (dbPath string, creds []client.Credential, devs []platform.Device) {
-	ctx := context.Background()
 	dbPath = filepath.Join(dir, "p.db")
-	st, err := sqlitestore.Open(ctx, dbPath)
+	creds, devs = prepareDB("sqlite:"+dbPath, devices)
+	return dbPath, creds, devs
+}
+
+// prepareDB writes the places and enrolls devices into the platform
+// database db (sqlite:PATH or a postgres:// DSN).
+func prepareDB(db string, devices int) (creds []client.Credential, devs []platform.Device) {
+	ctx := context.Background()
+	var st *sqlstore.Store
+	var err error
+	if path, ok := strings.CutPrefix(db, "sqlite:"); ok {
+		st, err = sqlitestore.Open(ctx, path)
+	} else {
+		st, err = pgstore.Open(ctx, db)
+	}
 	must(err)
 	defer st.Close()
 	for _, p := range []platform.Place{storetest.PlaceA, storetest.PlaceB} {
@@ -93,15 +128,20 @@ func prepare(dir string, devices int) (dbPath string, creds []client.Credential,
 		devs = append(devs, d)
 		creds = append(creds, client.Credential{DeviceID: d.ID, Token: tok, Hall: d.Hall, EnrolledAt: time.Now()})
 	}
-	return dbPath, creds, devs
+	return creds, devs
 }
 
 func startPlatform(dir, bin, dbPath string) *platformProc {
+	return startPlatformDB(dir, bin, "sqlite:"+dbPath)
+}
+
+// startPlatformDB starts a platform node on db (sqlite:PATH or postgres://).
+func startPlatformDB(dir, bin, db string) *platformProc {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(err)
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(bin, "serve", "--db", "sqlite:"+dbPath, "--addr", addr, "--blobs", filepath.Join(dir, "blobs"))
+	cmd := exec.Command(bin, "serve", "--db", db, "--addr", addr, "--blobs", filepath.Join(dir, "blobs"))
 	cmd.Stdout, cmd.Stderr = nil, nil
 	must(cmd.Start())
 	for i := 0; i < 200; i++ {

@@ -110,10 +110,11 @@ const en: MessageSchema = {
     title: "Today's cases",
     queueTitle: "Today's queue",
     emptyTitle: 'No cases yet today',
-    emptyBody: 'Case intake arrives with the intake module. For now, look up a matter\'s service guide in the Matter catalog to check its conditions and materials.',
+    noHall: 'This workstation has no service hall yet (division code and name): cases cannot be taken until it is set.',
+    noHallAdmin: 'Open the settings',
+    noHallOthers: 'Ask an administrator to fill it in under Settings.',
     openCatalog: 'Open the matter catalog (Alt+2)',
     hintsTitle: 'Keyboard',
-    columns: { number: 'Case number', applicant: 'Applicant', matter: 'Matter', status: 'Status', receivedAt: 'Received' },
   },
   catalog: {
     title: 'Matter catalog',

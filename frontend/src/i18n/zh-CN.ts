@@ -109,10 +109,11 @@ const zhCN = {
     title: '今日办件',
     queueTitle: '今日待办队列',
     emptyTitle: '今天还没有办件',
-    emptyBody: '收件功能将随“收件”模块上线。现在可以先在“事项目录”中查阅事项的办事指南，熟悉受理条件和申请材料。',
+    noHall: '本工作台尚未设置服务大厅（行政区划代码和名称），设置前不能收件。',
+    noHallAdmin: '去系统设置填写',
+    noHallOthers: '请联系管理员在“系统设置”中填写。',
     openCatalog: '打开事项目录（Alt+2）',
     hintsTitle: '键盘操作',
-    columns: { number: '受理编号', applicant: '申请人', matter: '事项', status: '状态', receivedAt: '收件时间' },
   },
   catalog: {
     title: '事项目录',
