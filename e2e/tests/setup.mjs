@@ -42,14 +42,24 @@ export async function loginForm(page, u) {
   await page.locator('[data-test="current-user"]').waitFor()
 }
 
+/**
+ * settle waits until the page's own start-up requests are done, so that ending the session through
+ * the API does not turn a request the page already sent into a 401 (a race of the test, not the app).
+ */
+export async function settle(page) {
+  await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => {})
+}
+
 /** login ends the current session through the API, then logs u in through the form. */
 export async function login(page, u) {
+  await settle(page)
   await callApi(page, 'AuthService', 'Logout')
   await loginForm(page, u)
 }
 
 /** signInAdmin creates the administrator on a fresh data directory, or logs it in (API only). */
 export async function signInAdmin(page, u = admin) {
+  await settle(page)
   const st = (await callApi(page, 'AuthService', 'Status')).body
   await callApi(page, 'AuthService', 'Logout')
   if (st.needsSetup) assert.ok((await callApi(page, 'AuthService', 'Setup', u.username, u.displayName, u.password)).ok)

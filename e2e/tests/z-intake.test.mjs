@@ -214,7 +214,8 @@ describe('intake', () => {
     await page.keyboard.press('Enter')
     await page.locator('[data-test="case-table"]', { hasText: '不予受理' }).waitFor()
     await page.locator('[data-test="case-link"]').first().click()
-    await page.locator('[data-test="journal"]').waitFor()
+    // The detail may first show the journal it had before the approval; wait for the fresh one.
+    await page.locator('[data-test="journal"]', { hasText: '审核通过' }).waitFor({ timeout: 10_000 })
     assert.match(await page.locator('[data-test="journal"]').innerText(), /审核通过/)
     await page.locator('[data-test="show-full"]').click()
     await page.locator('.el-message-box__btns .el-button--primary').click()

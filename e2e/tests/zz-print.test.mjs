@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { baseURL, launch, shotAs } from './browser.mjs'
-import { admin, callApi, clerk, login, loginForm } from './setup.mjs'
+import { admin, callApi, clerk, login, loginForm, settle } from './setup.mjs'
 
 const NO_SUCH = 'TongbanNoSuchPrinter'
 
@@ -28,6 +28,7 @@ describe('printing', () => {
     view.settings.printers.receipt = name
     const saved = await api('SettingsService', 'Save', view.settings)
     assert.ok(saved.ok, `save printer setting: ${JSON.stringify(saved.body)}`)
+    await settle(page)
     await api('AuthService', 'Logout')
   }
 
@@ -49,6 +50,7 @@ describe('printing', () => {
     const usable = (opts.printers ?? []).filter((p) => p.accepting && p.state !== 'stopped')
     printer = usable.find((p) => p.name === wanted)?.name ?? usable[0]?.name ?? ''
     console.log(printer ? `printing on ${printer}` : `no printer (${opts.printersError?.zh ?? 'none installed'}): preview and error paths only`)
+    await settle(page)
     await api('AuthService', 'Logout')
     await setReceiptPrinter(printer)
 
@@ -57,6 +59,7 @@ describe('printing', () => {
     const accepted = (page1.items ?? []).find((c) => c.status === 'accepted')
     assert.ok(accepted, 'z-intake accepted a case')
     caseId = accepted.caseId
+    await settle(page)
     await api('AuthService', 'Logout')
   })
 
@@ -113,6 +116,7 @@ describe('printing', () => {
 
   it('refuses a nonexistent printer in Chinese, keeps the attempt failed, and retries', async () => {
     const before = (await api('PrintService', 'Documents', caseId)).body.find((d) => d.kind === 'receipt').printed
+    await settle(page)
     await api('AuthService', 'Logout')
     await setReceiptPrinter(NO_SUCH)
     await loginClerk()
@@ -130,6 +134,7 @@ describe('printing', () => {
     await snap('printer-missing')
 
     if (!printer) return
+    await settle(page)
     await api('AuthService', 'Logout')
     await setReceiptPrinter(printer)
     await loginClerk()

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { baseURL, launch, shotAs } from './browser.mjs'
-import { admin, callApi, signInAdmin, withCheck } from './setup.mjs'
+import { admin, callApi, settle, signInAdmin, withCheck } from './setup.mjs'
 
 const clerk = { username: 'scanclerk', displayName: '孙扫描', password: 'Scan123456' }
 const SLOT = '有无犯罪记录证明申请表'
@@ -66,6 +66,7 @@ describe('scanning', () => {
     const saved = await api('SettingsService', 'Save', view.settings)
     assert.ok(saved.ok, `save hot folder: ${JSON.stringify(saved.body)}`)
 
+    await settle(page)
     await api('AuthService', 'Logout')
     assert.ok((await api('AuthService', 'Login', clerk.username, clerk.password)).ok, 'clerk login')
     const id = withCheck('41010519850615201')
