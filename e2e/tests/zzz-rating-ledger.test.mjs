@@ -72,6 +72,8 @@ describe('rating, follow-up and ledger', () => {
     await page.locator('[data-test="rating-screen"]').waitFor()
     caseId = decodeURIComponent(new URL(page.url()).hash.match(/#\/rate\/([^?]+)/)[1])
     assert.ok(caseId, 'case id in the rating URL')
+    // The case (and so the matter's name) loads after the screen appears.
+    await page.locator('[data-test="rating-screen"]', { hasText: MATTER }).waitFor({ timeout: 10_000 })
     assert.match(await page.locator('[data-test="rating-screen"]').innerText(), new RegExp(MATTER))
     await shot(page, 'rating-screen')
   })
@@ -97,7 +99,7 @@ describe('rating, follow-up and ledger', () => {
 
     await openCase()
     const card = page.locator('[data-test="rating-intake"]')
-    await card.waitFor()
+    await page.locator('[data-test="rating-intake"]', { hasText: '等候时间太长' }).waitFor({ timeout: 10_000 })
     const text = await card.innerText()
     assert.match(text, /不满意/)
     assert.ok(text.includes(reasonText), `reason ${reasonText} shown`)
@@ -136,6 +138,7 @@ describe('rating, follow-up and ledger', () => {
     await login(sup)
     await openCase()
     await step('followup_closed', '整改到位，同意办结')
+    await page.locator('[data-test="rating-intake"] [data-test="follow-status"]', { hasText: '办结' }).waitFor({ timeout: 10_000 })
     assert.match(await page.locator('[data-test="rating-intake"] [data-test="follow-status"]').innerText(), /办结/)
     assert.equal(await page.locator('[data-test="rating-intake"] [data-test="follow-form"]').count(), 0, 'nothing left to do')
     await page.locator('[data-test="rating-card"]').scrollIntoViewIfNeeded()
