@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"tongban/app/audit"
 	"tongban/app/errs"
 	"tongban/app/identity"
 )
@@ -386,17 +388,38 @@ func (s *Service) Refuse(ctx context.Context, actor Actor, caseID string, basedO
 }
 
 // Record appends one of the actions without a dedicated method:
-// dispatched, handler_received, handled, result_delivered, closed,
+// dispatched, handler_received, handled, result_received, result_delivered, closed,
 // withdrawn, official_number_assigned. payload is that kind's payload type
-// (Dispatch, Handling, Delivery, OfficialNumber) or nil.
+// (Dispatch, Handling, ResultArrival, Delivery, OfficialNumber) or nil.
 func (s *Service) Record(ctx context.Context, actor Actor, caseID string, basedOn int, kind Kind, reason string, payload any) (State, error) {
 	switch kind {
-	case KindDispatched, KindHandlerReceived, KindHandled, KindResultDelivered, KindClosed, KindWithdrawn, KindOfficialNumber:
+	case KindDispatched, KindHandlerReceived, KindHandled, KindResultArrived, KindResultDelivered, KindClosed, KindWithdrawn, KindOfficialNumber:
 	default:
 		return State{}, errs.Invalid("kind", "use the dedicated method for "+string(kind), "该操作须通过专门的功能完成")
 	}
 	if kind == KindWithdrawn && strings.TrimSpace(reason) == "" {
 		return State{}, errs.Invalid("reason", "withdrawal without reason", "撤回须写明原因")
 	}
-	return s.appendSteps(ctx, actor, caseID, basedOn, step{kind: kind, reason: reason, payload: fixed(payload)})
+	st, err := s.appendSteps(ctx, actor, caseID, basedOn, step{kind: kind, reason: reason, payload: fixed(payload)})
+	if err != nil {
+		s.recordRefusal(ctx, actor, caseID, kind, err)
+	}
+	return st, err
+}
+
+// recordRefusal writes a refused attempt of a loop step (a wrong waybill, a
+// result for a closed case...) to the audit log: the attempt is recorded,
+// the journal is left as it was. Stale versions are not refusals.
+func (s *Service) recordRefusal(ctx context.Context, actor Actor, caseID string, kind Kind, cause error) {
+	switch errs.Code(cause) {
+	case errs.EINVALID, errs.EFORBIDDEN, errs.ECONFLICT:
+	default:
+		return
+	}
+	if strings.Contains(cause.Error(), "action based on") {
+		return
+	}
+	detail, _ := json.Marshal(map[string]any{"kind": kind, "code": errs.Code(cause), "error": cause.Error()})
+	_, _ = s.audit.Append(ctx, audit.Entry{At: s.now(), Actor: actor.Username, Role: string(actor.Role),
+		Action: "case.refused_attempt", ObjectType: "case", ObjectID: caseID, Detail: detail})
 }

@@ -301,11 +301,17 @@ func TestMultiPlaceLifecycle(t *testing.T) {
 	st := f.openCase(t, "吴九", applicantID, m)
 	st, err := f.svc.Accept(ctx, clerk, st.CaseID, st.Version)
 	require.NoError(t, err)
-	st, err = f.svc.Record(ctx, clerk, st.CaseID, st.Version, KindDispatched, "", Dispatch{Places: []string{"440300", "310100"}, Waybill: "SF123"})
-	require.NoError(t, err)
+	_, err = f.svc.Record(ctx, clerk, st.CaseID, st.Version, KindDispatched, "", Dispatch{Places: []string{"440300", "310100"}, Waybill: "SF123"})
+	require.Error(t, err, "one parcel cannot go to two places")
+	waybills := map[string]string{"440300": "SF1", "310100": "SF2"}
+	for _, p := range []string{"440300", "310100"} {
+		st, err = f.svc.Record(ctx, clerk, st.CaseID, st.Version, KindDispatched, "", Dispatch{Places: []string{p}, Waybill: waybills[p]})
+		require.NoError(t, err)
+	}
+	require.Equal(t, StatusDispatched, st.Status)
 	h := Actor{Username: "handler1", Role: RoleHandler}
 	for _, p := range []string{"440300", "310100"} {
-		st, err = f.svc.Record(ctx, h, st.CaseID, st.Version, KindHandlerReceived, "", Handling{Place: p})
+		st, err = f.svc.Record(ctx, h, st.CaseID, st.Version, KindHandlerReceived, "", Handling{Place: p, Waybill: waybills[p]})
 		require.NoError(t, err)
 	}
 	st, err = f.svc.Record(ctx, h, st.CaseID, st.Version, KindHandled, "", Handling{Place: "440300", Result: "ok"})
@@ -314,7 +320,7 @@ func TestMultiPlaceLifecycle(t *testing.T) {
 	st, err = f.svc.Record(ctx, h, st.CaseID, st.Version, KindHandled, "", Handling{Place: "310100", Result: "ok"})
 	require.NoError(t, err)
 	require.Equal(t, StatusHandled, st.Status)
-	st, err = f.svc.Record(ctx, clerk, st.CaseID, st.Version, KindResultDelivered, "", Delivery{Method: "counter"})
+	st, err = f.svc.Record(ctx, clerk, st.CaseID, st.Version, KindResultDelivered, "", Delivery{Method: "counter", Recipient: "吴九", IdentitySource: "reader"})
 	require.NoError(t, err)
 	st, err = f.svc.Record(ctx, Actor{Username: "sync", Role: RoleSystem}, st.CaseID, st.Version, KindOfficialNumber, "", OfficialNumber{Number: "41010520261204000123"})
 	require.NoError(t, err)

@@ -202,6 +202,9 @@ func (s *Service) saveProjection(ctx context.Context, tx *sql.Tx, st State, inse
 		}
 		return nil
 	}
+	if err := saveTasks(ctx, tx, st); err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE cases SET official_no = ?, status = ?, open = ?, version = ?, decided_at = ?, due_date = ?,
 		notice_due = ?, queue_key = ?, checked_out_by = ?, checked_out_at = ?, conflicts = ?, updated_at = ? WHERE id = ?`,
 		official, st.Status, open, st.Version, ts(st.DecidedAt), due, noticeDue, queueKey, st.CheckedOutBy, ts(st.CheckedOutAt),
@@ -211,6 +214,22 @@ func (s *Service) saveProjection(ctx context.Context, tx *sql.Tx, st State, inse
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errors.New("update case: row missing")
+	}
+	return nil
+}
+
+// saveTasks rewrites the case's rows of case_tasks (a handling place's
+// inbox). Cases that never left the hall have none and cost one DELETE.
+func saveTasks(ctx context.Context, tx *sql.Tx, st State) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM case_tasks WHERE case_id = ?", st.CaseID); err != nil {
+		return fmt.Errorf("save tasks: %w", err)
+	}
+	for _, t := range st.Tasks {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_tasks(case_id, place, waybill, batch, status, dispatched_at, received_at, handled_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, st.CaseID, t.Place, NormalizeWaybill(t.Waybill), t.Batch, t.TaskStatus(),
+			ts(t.DispatchedAt), ts(t.ReceivedAt), ts(t.HandledAt)); err != nil {
+			return fmt.Errorf("save tasks: %w", err)
+		}
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ const (
 	KindDispatched         Kind = "dispatched"               // 寄递 / 流转
 	KindHandlerReceived    Kind = "handler_received"         // 办理地签收
 	KindHandled            Kind = "handled"                  // 办结
+	KindResultArrived      Kind = "result_received"          // 收件地签收回寄结果
 	KindResultDelivered    Kind = "result_delivered"         // 结果送达
 	KindClosed             Kind = "closed"                   // 归档
 	KindWithdrawn          Kind = "withdrawn"                // 申请人撤回
@@ -35,7 +36,7 @@ const (
 // AllKinds lists every kind, in lifecycle order.
 var AllKinds = []Kind{KindReceived, KindIdentityChecked, KindMaterialReceived, KindFormalReview, KindAccepted,
 	KindSupplementRequest, KindSupplementReceived, KindRefused, KindSubmitted, KindCheckedOut, KindReleased,
-	KindApproved, KindReturned, KindDispatched, KindHandlerReceived, KindHandled, KindResultDelivered, KindClosed,
+	KindApproved, KindReturned, KindDispatched, KindHandlerReceived, KindHandled, KindResultArrived, KindResultDelivered, KindClosed,
 	KindWithdrawn, KindOfficialNumber}
 
 var kindLabels = map[Kind]string{
@@ -43,7 +44,7 @@ var kindLabels = map[Kind]string{
 	KindAccepted: "受理", KindSupplementRequest: "一次性告知补正", KindSupplementReceived: "接收补正材料",
 	KindRefused: "不予受理", KindSubmitted: "提交审核", KindCheckedOut: "签出审核", KindReleased: "释放签出",
 	KindApproved: "审核通过", KindReturned: "审核退回", KindDispatched: "寄递流转", KindHandlerReceived: "办理地签收",
-	KindHandled: "办结", KindResultDelivered: "结果送达", KindClosed: "归档", KindWithdrawn: "申请人撤回",
+	KindHandled: "办结", KindResultArrived: "签收回寄结果", KindResultDelivered: "结果送达", KindClosed: "归档", KindWithdrawn: "申请人撤回",
 	KindOfficialNumber: "赋受理编号",
 }
 
@@ -113,6 +114,7 @@ const (
 	StatusRefused           Status = "refused"
 	StatusDispatched        Status = "dispatched"
 	StatusHandling          Status = "handling"
+	StatusSentBack          Status = "sent_back" // 多地联办: a task was refused, back at the collecting hall
 	StatusHandled           Status = "handled"
 	StatusDelivered         Status = "delivered"
 	StatusClosed            Status = "closed"
@@ -121,12 +123,12 @@ const (
 
 // AllStatuses lists every status including StatusNew.
 var AllStatuses = []Status{StatusNew, StatusReceived, StatusReviewing, StatusSupplementPending, StatusPendingApproval,
-	StatusReturned, StatusAccepted, StatusRefused, StatusDispatched, StatusHandling, StatusHandled, StatusDelivered,
-	StatusClosed, StatusWithdrawn}
+	StatusReturned, StatusAccepted, StatusRefused, StatusDispatched, StatusHandling, StatusSentBack, StatusHandled,
+	StatusDelivered, StatusClosed, StatusWithdrawn}
 
 var statusLabels = map[Status]string{StatusNew: "新建", StatusReceived: "已收件", StatusReviewing: "审查中",
 	StatusSupplementPending: "待补正", StatusPendingApproval: "待审核", StatusReturned: "审核退回",
-	StatusAccepted: "已受理", StatusRefused: "不予受理", StatusDispatched: "已寄递", StatusHandling: "办理中",
+	StatusAccepted: "已受理", StatusRefused: "不予受理", StatusDispatched: "已寄递", StatusHandling: "办理中", StatusSentBack: "退回收件地",
 	StatusHandled: "已办结", StatusDelivered: "已送达", StatusClosed: "已归档", StatusWithdrawn: "已撤回"}
 
 // Label is the Chinese name of the status.

@@ -23,9 +23,9 @@ var (
 	review     = []Status{StatusReceived, StatusReviewing, StatusReturned}
 	deciding   = []Status{StatusReviewing, StatusReturned}
 	afterStart = []Status{StatusReceived, StatusReviewing, StatusSupplementPending, StatusPendingApproval, StatusReturned,
-		StatusAccepted, StatusRefused, StatusDispatched, StatusHandling, StatusHandled, StatusDelivered, StatusClosed}
+		StatusAccepted, StatusRefused, StatusDispatched, StatusHandling, StatusSentBack, StatusHandled, StatusDelivered, StatusClosed}
 	notSelf     = []Mode{ModeOnline, ModeProxy, ModeMultiPlace}
-	mailed      = []Mode{ModeProxy, ModeMultiPlace}
+	multi       = []Mode{ModeMultiPlace}
 	direct      = []Mode{ModeOnline, ModeSelfService}
 	selfService = []Mode{ModeSelfService}
 )
@@ -53,12 +53,15 @@ var rules = []rule{
 	{KindReleased, []Status{StatusPendingApproval}, StatusNew, []Role{RoleSupervisor, RoleAdmin}, nil},
 	{KindApproved, []Status{StatusPendingApproval}, StatusNew, []Role{RoleSupervisor}, nil}, // to: the proposal's outcome
 	{KindReturned, []Status{StatusPendingApproval}, StatusReturned, []Role{RoleSupervisor}, nil},
-	{KindDispatched, []Status{StatusAccepted}, StatusDispatched, front, mailed},
-	{KindHandlerReceived, []Status{StatusDispatched}, StatusHandling, []Role{RoleHandler}, mailed},
-	{KindHandlerReceived, []Status{StatusHandling}, StatusHandling, []Role{RoleHandler}, []Mode{ModeMultiPlace}},
+	{KindDispatched, []Status{StatusAccepted}, StatusDispatched, front, []Mode{ModeProxy}},
+	{KindDispatched, []Status{StatusAccepted, StatusDispatched, StatusHandling, StatusSentBack}, StatusNew, front, multi}, // status: multiStatus
+	{KindHandlerReceived, []Status{StatusDispatched}, StatusHandling, []Role{RoleHandler}, []Mode{ModeProxy}},
+	{KindHandlerReceived, []Status{StatusDispatched, StatusHandling, StatusSentBack}, StatusNew, []Role{RoleHandler}, multi},
 	{KindHandlerReceived, []Status{StatusAccepted}, StatusHandling, []Role{RoleHandler}, direct},
-	{KindHandled, []Status{StatusHandling}, StatusHandled, []Role{RoleHandler}, nil}, // 多地联办: handled once every place is
-	{KindResultDelivered, []Status{StatusHandled}, StatusDelivered, []Role{RoleClerk, RoleFieldAgent, RoleHandler}, nil},
+	{KindHandled, []Status{StatusHandling}, StatusHandled, []Role{RoleHandler}, []Mode{ModeProxy, ModeOnline, ModeSelfService}},
+	{KindHandled, []Status{StatusDispatched, StatusHandling, StatusSentBack}, StatusNew, []Role{RoleHandler}, multi},
+	{KindResultArrived, []Status{StatusHandled, StatusSentBack}, StatusNew, front, nil},
+	{KindResultDelivered, []Status{StatusHandled, StatusSentBack}, StatusDelivered, []Role{RoleClerk, RoleFieldAgent, RoleHandler}, nil},
 	{KindClosed, []Status{StatusDelivered}, StatusClosed, []Role{RoleClerk, RoleFieldAgent, RoleSystem}, nil},
 	{KindWithdrawn, []Status{StatusReceived, StatusReviewing, StatusSupplementPending, StatusPendingApproval, StatusReturned}, StatusWithdrawn, front, nil},
 	{KindOfficialNumber, afterStart, StatusNew, []Role{RoleSystem}, nil},

@@ -115,8 +115,14 @@ func TestMachineInvariants(t *testing.T) {
 					continue
 				}
 				to := rl.to
-				if rl.kind == KindApproved {
-					for _, to := range []Status{StatusAccepted, StatusRefused} {
+				derived := map[Kind][]Status{KindApproved: {StatusAccepted, StatusRefused}}
+				if m == ModeMultiPlace { // multiStatus derives these from the tasks
+					for _, k := range []Kind{KindDispatched, KindHandlerReceived, KindHandled} {
+						derived[k] = []Status{StatusDispatched, StatusHandling, StatusSentBack, StatusHandled}
+					}
+				}
+				if d, ok := derived[rl.kind]; ok && to == StatusNew {
+					for _, to := range d {
 						if !seen[to] {
 							seen[to] = true
 							frontier = append(frontier, to)
@@ -131,7 +137,7 @@ func TestMachineInvariants(t *testing.T) {
 			}
 		}
 		for _, st := range AllStatuses {
-			if st == StatusDispatched && (m == ModeOnline || m == ModeSelfService) {
+			if st == StatusDispatched && (m == ModeOnline || m == ModeSelfService) || st == StatusSentBack && m != ModeMultiPlace {
 				continue
 			}
 			if !seen[st] {

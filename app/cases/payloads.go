@@ -125,22 +125,72 @@ type Receipt struct {
 	HallCode      string         `json:"hallCode"`
 }
 
-// Dispatch is the payload of "dispatched".
+// Dispatch is the payload of "dispatched": the case goes to its handling
+// places. When paper materials travel, Waybill is the courier's tracking
+// number of the parcel and Batch the mailing batch (交接清单) it left in; a
+// parcel goes to one place, so a waybill allows one place only (多地联办
+// sends one dispatch per place).
 type Dispatch struct {
 	Places  []string `json:"places"` // handling places (多地联办: several)
 	Waybill string   `json:"waybill,omitempty"`
+	Batch   string   `json:"batch,omitempty"`
+	Courier string   `json:"courier,omitempty"`
 }
 
-// Handling is the payload of "handler_received" and "handled".
+// Handling decisions.
+const (
+	DecisionApprove = "approve" // 准予 / 办结
+	DecisionRefuse  = "refuse"  // 不予许可 (多地联办: the task sends the case back)
+)
+
+// Result delivery from the handling place to the collecting hall.
+const (
+	ResultElectronic = "electronic" // a result document synced back
+	ResultMail       = "mail"       // the paper result mailed back with a return waybill
+)
+
+// FileRef names a file by its SHA-256 in the blob stores (the platform's and
+// the workstations').
+type FileRef struct {
+	SHA256 string `json:"sha256"`
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+}
+
+// Handling is the payload of "handler_received" (Place, and the Waybill
+// scanned from the parcel) and of "handled" (the decision and the result).
 type Handling struct {
-	Place  string `json:"place"`
-	Result string `json:"result,omitempty"`
+	Place          string   `json:"place"`
+	Waybill        string   `json:"waybill,omitempty"`        // handler_received: scanned barcode
+	Decision       string   `json:"decision,omitempty"`       // handled: approve (default) | refuse
+	Reasons        []string `json:"reasons,omitempty"`        // handled, refuse: why
+	Result         string   `json:"result,omitempty"`         // handled: the result in words
+	ResultDelivery string   `json:"resultDelivery,omitempty"` // handled: electronic | mail | "" (none to send)
+	ResultFile     *FileRef `json:"resultFile,omitempty"`     // electronic: the result document
+	ReturnWaybill  string   `json:"returnWaybill,omitempty"`  // mail: the parcel carrying the result back
 }
 
-// Delivery is the payload of "result_delivered".
+// ResultArrival is the payload of "result_received": the collecting hall
+// signs for the mailed result by scanning the return waybill.
+type ResultArrival struct {
+	Waybill string `json:"waybill"`
+}
+
+// Delivery methods.
+const (
+	DeliverCounter    = "counter"    // handed over at the counter (identity checked again)
+	DeliverMail       = "mail"       // mailed to the applicant
+	DeliverElectronic = "electronic" // sent electronically to the applicant
+)
+
+// Delivery is the payload of "result_delivered". At the counter the
+// identity of whoever collects is checked again (IdentitySource).
 type Delivery struct {
-	Method string `json:"method"` // mail | electronic | counter
-	Ref    string `json:"ref,omitempty"`
+	Method         string `json:"method"` // counter | mail | electronic
+	Ref            string `json:"ref,omitempty"`
+	Recipient      string `json:"recipient,omitempty"`      // name of who collected
+	IdentitySource string `json:"identitySource,omitempty"` // reader | manual
+	IDMasked       string `json:"idMasked,omitempty"`       // the collector's ID number, masked
 }
 
 // OfficialNumber is the payload of "official_number_assigned".

@@ -43,6 +43,10 @@ type State struct {
 	Places          []string          `json:"places,omitempty"`
 	PlacesReceived  []string          `json:"placesReceived,omitempty"`
 	PlacesHandled   []string          `json:"placesHandled,omitempty"`
+	Tasks           []Task            `json:"tasks,omitempty"`          // one per handling place (loop.go)
+	Result          *Result           `json:"result,omitempty"`         // the handling places' decision, once made
+	ResultArrivedAt time.Time         `json:"resultArrivedAt,omitzero"` // a mailed result was signed for at the hall
+	Delivered       *DeliveryRecord   `json:"delivered,omitempty"`      // the result reached the applicant
 	Conflicts       []Conflict        `json:"conflicts,omitempty"`
 	LastActor       string            `json:"lastActor,omitempty"`
 	Ratings         []RatingRecord    `json:"ratings,omitempty"` // 好差评, one per visit (rating.go)
@@ -276,41 +280,12 @@ func apply(st State, a Action) (State, error) {
 			r.to = StatusRefused
 		}
 		st.DecidedAt = a.DeviceTime
-	case KindDispatched:
-		var p Dispatch
-		if err := decode(a, &p); err != nil {
+	case KindDispatched, KindHandlerReceived, KindHandled, KindResultArrived, KindResultDelivered:
+		if st, err = applyLoop(st, a, mode); err != nil {
 			return st, err
 		}
-		if len(p.Places) == 0 {
-			return st, errs.Invalid("places", "no handling place", "请填写办理地")
-		}
-		if mode != ModeMultiPlace && len(p.Places) > 1 {
-			return st, errs.Invalid("places", "several places outside 多地联办", "只有多地联办可以流转到多个办理地")
-		}
-		st.Places = slices.Clone(p.Places)
-	case KindHandlerReceived, KindHandled:
-		var p Handling
-		if err := decode(a, &p); err != nil {
-			return st, err
-		}
-		if mode == ModeMultiPlace {
-			if !slices.Contains(st.Places, p.Place) {
-				return st, errs.Invalid("place", "unknown place "+p.Place, "该办理地不在本件的流转范围内")
-			}
-			if a.Kind == KindHandlerReceived {
-				if slices.Contains(st.PlacesReceived, p.Place) {
-					return st, conflict("place already received", "该办理地已签收")
-				}
-				st.PlacesReceived = append(slices.Clone(st.PlacesReceived), p.Place)
-			} else {
-				if !slices.Contains(st.PlacesReceived, p.Place) || slices.Contains(st.PlacesHandled, p.Place) {
-					return st, conflict("place not receiving", "该办理地尚未签收或已办结")
-				}
-				st.PlacesHandled = append(slices.Clone(st.PlacesHandled), p.Place)
-				if len(st.PlacesHandled) < len(st.Places) {
-					r.to = StatusNew // stays handling until every place is done
-				}
-			}
+		if mode == ModeMultiPlace && a.Kind != KindResultArrived && a.Kind != KindResultDelivered {
+			r.to = multiStatus(st)
 		}
 	case KindRated, KindCallback, KindRectified, KindFollowUpClosed, KindAppealed, KindAppealDecided:
 		if st, err = applyRating(st, a); err != nil {
