@@ -205,10 +205,13 @@ func (s *Service) saveProjection(ctx context.Context, tx *sql.Tx, st State, inse
 	if err := saveTasks(ctx, tx, st); err != nil {
 		return err
 	}
+	if err := saveRatings(ctx, tx, st); err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE cases SET official_no = ?, status = ?, open = ?, version = ?, decided_at = ?, due_date = ?,
-		notice_due = ?, queue_key = ?, checked_out_by = ?, checked_out_at = ?, conflicts = ?, updated_at = ? WHERE id = ?`,
+		notice_due = ?, queue_key = ?, checked_out_by = ?, checked_out_at = ?, conflicts = ?, updated_at = ?, handled_at = ? WHERE id = ?`,
 		official, st.Status, open, st.Version, ts(st.DecidedAt), due, noticeDue, queueKey, st.CheckedOutBy, ts(st.CheckedOutAt),
-		len(st.Conflicts), ts(st.UpdatedAt), st.CaseID)
+		len(st.Conflicts), ts(st.UpdatedAt), handledAt(st), st.CaseID)
 	if err != nil {
 		return fmt.Errorf("update case: %w", err)
 	}
@@ -229,6 +232,32 @@ func saveTasks(ctx context.Context, tx *sql.Tx, st State) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, st.CaseID, t.Place, NormalizeWaybill(t.Waybill), t.Batch, t.TaskStatus(),
 			ts(t.DispatchedAt), ts(t.ReceivedAt), ts(t.HandledAt)); err != nil {
 			return fmt.Errorf("save tasks: %w", err)
+		}
+	}
+	return nil
+}
+
+// handledAt is when the case's result was complete (the last "handled"),
+// "" while there is none.
+func handledAt(st State) string {
+	if st.Result == nil {
+		return ""
+	}
+	return ts(st.Result.At)
+}
+
+// saveRatings rewrites the case's rows of case_ratings (the ledger's
+// satisfaction figures). Cases without ratings cost one DELETE.
+func saveRatings(ctx context.Context, tx *sql.Tx, st State) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM case_ratings WHERE case_id = ?", st.CaseID); err != nil {
+		return fmt.Errorf("save ratings: %w", err)
+	}
+	for _, r := range st.Ratings {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_ratings(case_id, visit, hall_code, matter_code, matter_name, mode, level,
+			rated_at, follow_up_due, voided, closed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			st.CaseID, r.Visit, st.HallCode, st.Matter.Code, st.Matter.Name, st.Matter.Mode, r.Level, ts(r.RatedAt), r.FollowUpDue,
+			r.FollowUp == FollowVoided, !r.FollowClosedAt.IsZero()); err != nil {
+			return fmt.Errorf("save ratings: %w", err)
 		}
 	}
 	return nil

@@ -112,10 +112,8 @@ func (l *Ledger) Report(ctx context.Context, hallCode, hallName string, q Query)
 	if err != nil {
 		return Report{}, fmt.Errorf("ledger cases: %w", err)
 	}
-	err = each(ctx, rd, `SELECT matter_code, mode, COUNT(t), COALESCE(SUM(julianday(t) - julianday(received_at)), 0) FROM (
-		SELECT c.matter_code, c.mode, c.received_at,
-			(SELECT MAX(a.device_time) FROM case_actions a WHERE a.case_id = c.id AND +a.kind = 'handled') AS t
-		FROM cases c WHERE c.hall_code = ? AND c.received_at >= ? AND c.received_at < ? AND c.status IN `+completedIn+`)
+	err = each(ctx, rd, `SELECT matter_code, mode, COUNT(*), COALESCE(SUM(julianday(handled_at) - julianday(received_at)), 0)
+		FROM cases WHERE hall_code = ? AND received_at >= ? AND received_at < ? AND status IN `+completedIn+` AND handled_at <> ''
 		GROUP BY matter_code, mode`, []any{hallCode, lo, hi}, func(s scanner) error {
 		var code, mode string
 		var n int
@@ -130,21 +128,10 @@ func (l *Ledger) Report(ctx context.Context, hallCode, hallName string, q Query)
 	if err != nil {
 		return Report{}, fmt.Errorf("ledger handling time: %w", err)
 	}
-	err = each(ctx, rd, `WITH r AS (
-		SELECT c.matter_code AS code, c.matter_name AS name, c.mode AS mode, CAST(json_extract(a.payload, '$.level') AS INTEGER) AS lvl,
-			COALESCE(json_extract(a.payload, '$.followUpDue'), '') AS due, a.case_id AS cid, json_extract(a.payload, '$.visit') AS visit
-		FROM case_actions a JOIN cases c ON c.id = a.case_id
-		WHERE a.kind = 'rated' AND a.device_time >= ? AND a.device_time < ? AND c.hall_code = ?),
-	f AS (
-		SELECT r.*, CASE WHEN lvl <= 2 THEN EXISTS(SELECT 1 FROM case_actions x WHERE x.case_id = r.cid AND +x.kind = 'appeal_decided'
-				AND json_extract(x.payload, '$.visit') = r.visit AND json_extract(x.payload, '$.upheld') = 1) ELSE 0 END AS voided,
-			CASE WHEN lvl <= 2 THEN EXISTS(SELECT 1 FROM case_actions x WHERE x.case_id = r.cid AND +x.kind = 'followup_closed'
-				AND json_extract(x.payload, '$.visit') = r.visit) ELSE 0 END AS closed
-		FROM r)
-	SELECT code, MAX(name), mode, COUNT(*) - SUM(voided), COALESCE(SUM(CASE WHEN voided = 0 THEN lvl END), 0),
-		SUM(lvl <= 2 AND voided = 0), SUM(lvl <= 2 AND voided = 0 AND closed = 1),
-		SUM(lvl <= 2 AND voided = 0 AND closed = 0 AND due < ?), SUM(voided)
-	FROM f GROUP BY code, mode`, []any{lo, hi, hallCode, today}, func(s scanner) error {
+	err = each(ctx, rd, `SELECT matter_code, MAX(matter_name), mode, COUNT(*) - SUM(voided), COALESCE(SUM(CASE WHEN voided = 0 THEN level END), 0),
+		SUM(level <= 2 AND voided = 0), SUM(level <= 2 AND voided = 0 AND closed = 1),
+		SUM(level <= 2 AND voided = 0 AND closed = 0 AND follow_up_due <> '' AND follow_up_due < ?), SUM(voided)
+	FROM case_ratings WHERE hall_code = ? AND rated_at >= ? AND rated_at < ? GROUP BY matter_code, mode`, []any{today, hallCode, lo, hi}, func(s scanner) error {
 		var code, name, mode string
 		var n, sum, bad, closed, over, voided int
 		if err := s.Scan(&code, &name, &mode, &n, &sum, &bad, &closed, &over, &voided); err != nil {

@@ -61,13 +61,20 @@ func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") 
 
 func generate(ctx context.Context, tx *sql.Tx, n int) error {
 	insCase, err := tx.PrepareContext(ctx, `INSERT INTO cases(id, provisional_no, hall_code, device_id, matter_code, matter_name, mode, status, open,
-		version, applicant_name, id_type, id_hash, id_masked, phone_hash, phone_masked, received_at, decided_at, due_date, updated_at)
-		VALUES (?, ?, ?, 'dev-A', ?, ?, ?, ?, ?, ?, '张*', 'resident', '', '', '', '', ?, ?, ?, ?)`)
+		version, applicant_name, id_type, id_hash, id_masked, phone_hash, phone_masked, received_at, decided_at, due_date, updated_at, handled_at)
+		VALUES (?, ?, ?, 'dev-A', ?, ?, ?, ?, ?, ?, '张*', 'resident', '', '', '', '', ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
 	insAct, err := tx.PrepareContext(ctx, `INSERT INTO case_actions(id, case_id, seq, kind, actor, role, device_id, hall_code, device_time, payload, based_on)
 		VALUES (?, ?, ?, ?, 'clerk1', 'clerk', 'dev-A', ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	// The projection the case service keeps (handled_at, case_ratings) is
+	// written here directly, as the service would.
+	insRating, err := tx.PrepareContext(ctx, `INSERT INTO case_ratings(case_id, visit, hall_code, matter_code, matter_name, mode, level,
+		rated_at, follow_up_due, voided, closed) VALUES (?, 'intake', ?, ?, ?, ?, ?, ?, ?, 0, ?)`)
 	if err != nil {
 		return err
 	}
@@ -103,14 +110,31 @@ func generate(ctx context.Context, tx *sql.Tx, n int) error {
 					[2]string{"followup_closed", `{"visit":"intake","note":"办结"}`})
 			}
 		}
+		times := make([]time.Time, len(acts))
+		handledAt := ""
+		for j, a := range acts {
+			at = at.Add(time.Duration(1+rng.IntN(36)) * time.Hour)
+			times[j] = at
+			if a[0] == "handled" {
+				handledAt = ts(at)
+			}
+		}
 		if _, err := insCase.ExecContext(ctx, id, fmt.Sprintf("临-%s-%07d", hall, i), hall, m[0], m[1], m[2], status, open, len(acts),
-			ts(recv), ts(recv.Add(time.Hour)), due, ts(recv)); err != nil {
+			ts(recv), ts(recv.Add(time.Hour)), due, ts(recv), handledAt); err != nil {
 			return err
 		}
 		for j, a := range acts {
-			at = at.Add(time.Duration(1+rng.IntN(36)) * time.Hour)
-			if _, err := insAct.ExecContext(ctx, fmt.Sprintf("%s-%02d", id, j), id, j+1, a[0], hall, ts(at), a[1], j); err != nil {
+			if _, err := insAct.ExecContext(ctx, fmt.Sprintf("%s-%02d", id, j), id, j+1, a[0], hall, ts(times[j]), a[1], j); err != nil {
 				return err
+			}
+			if a[0] == "rated" {
+				var lvl int
+				var fdue string
+				fmt.Sscanf(a[1], `{"visit":"intake","level":%d,"followUpDue":"%10s"}`, &lvl, &fdue)
+				closed := j+3 < len(acts) && acts[j+3][0] == "followup_closed"
+				if _, err := insRating.ExecContext(ctx, id, hall, m[0], m[1], m[2], lvl, ts(times[j]), fdue, closed); err != nil {
+					return err
+				}
 			}
 		}
 	}
