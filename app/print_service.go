@@ -19,6 +19,7 @@ import (
 	"tongban/app/cases"
 	"tongban/app/config"
 	"tongban/app/errs"
+	"tongban/app/mailing"
 	"tongban/app/printjobs"
 	"tongban/printing"
 	"tongban/printing/fonts"
@@ -40,6 +41,8 @@ var printKinds = []struct {
 	{printing.KindReceipt, "receipt", "受理回执"},
 	{printing.KindSupplement, "notice", "一次性告知书"},
 	{printing.KindRefusal, "notice", "不予受理通知书"},
+	{printing.KindWaybill, "waybill", "快递运单"},   // ref: the case (its newest mail parcel)
+	{printing.KindManifest, "manifest", "交接清单"}, // ref: the mail batch
 }
 
 // Remedies named on a refusal notice when the settings name none.
@@ -160,7 +163,7 @@ func (s *PrintService) Documents(caseID string) ([]PrintDoc, error) {
 	set := s.settings()
 	out := []PrintDoc{}
 	for _, k := range printKinds {
-		if !printable(d.State, k.kind) {
+		if !s.printableNow(ctx, e, d.State, k.kind) {
 			continue
 		}
 		doc := PrintDoc{Kind: string(k.kind), Title: k.title, Paper: paperFor(set, k.key), Printer: printerSetting(set, k.key), Jobs: []printjobs.Job{}}
@@ -191,16 +194,16 @@ func (s *PrintService) Preview(caseID, kind string) (PrintPreview, error) {
 		return PrintPreview{}, toAPI(s.w.log, op, err)
 	}
 	ctx := context.Background()
-	d, k, err := s.caseDoc(ctx, e, caseID, kind)
+	src, k, err := s.source(ctx, e, caseID, kind)
 	if err != nil {
 		return PrintPreview{}, toAPI(s.w.log, op, err)
 	}
-	n, err := s.jobs().Printed(ctx, caseID, kind)
+	n, err := s.jobs().Printed(ctx, src.jobCase, kind)
 	if err != nil {
 		return PrintPreview{}, toAPI(s.w.log, op, err)
 	}
 	set := s.settings()
-	out, paper, err := s.render(ctx, set, d, k, n)
+	out, paper, err := s.render(ctx, set, src, k, n)
 	if err != nil {
 		return PrintPreview{}, toAPI(s.w.log, op, err)
 	}
@@ -255,10 +258,11 @@ func (s *PrintService) print(caseID, kind, retryOf string) (printjobs.Job, error
 		return printjobs.Job{}, err
 	}
 	ctx := context.Background()
-	d, k, err := s.caseDoc(ctx, e, caseID, kind)
+	src, k, err := s.source(ctx, e, caseID, kind)
 	if err != nil {
 		return printjobs.Job{}, err
 	}
+	caseID = src.jobCase
 	set := s.settings()
 	printer, err := s.printerFor(ctx, set, k.key)
 	if err != nil {
@@ -269,7 +273,7 @@ func (s *PrintService) print(caseID, kind, retryOf string) (printjobs.Job, error
 	if err != nil {
 		return printjobs.Job{}, err
 	}
-	out, paper, err := s.render(ctx, set, d, k, n)
+	out, paper, err := s.render(ctx, set, src, k, n)
 	if err != nil {
 		return printjobs.Job{}, err
 	}
@@ -279,11 +283,11 @@ func (s *PrintService) print(caseID, kind, retryOf string) (printjobs.Job, error
 		return printjobs.Job{}, err
 	}
 	if j.Copy != n { // another copy was printed between counting and Begin
-		if out, _, err = s.render(ctx, set, d, k, j.Copy); err != nil {
+		if out, _, err = s.render(ctx, set, src, k, j.Copy); err != nil {
 			return s.failed(ctx, store, j, "", err)
 		}
 	}
-	title := k.title + " " + caseNo(d.State).Number
+	title := k.title + " " + src.number
 	if j.Copy > 0 {
 		title += " 补打"
 	}
@@ -297,9 +301,9 @@ func (s *PrintService) print(caseID, kind, retryOf string) (printjobs.Job, error
 	}
 	done, err := store.Finish(ctx, j.ID, res.JobID, func(tx *sql.Tx, j printjobs.Job) error {
 		detail, _ := json.Marshal(map[string]any{"kind": kind, "title": k.title, "copy": j.Copy, "printer": printer,
-			"spoolJobId": res.JobID, "printJobId": j.ID, "caseNo": caseNo(d.State).Number})
+			"spoolJobId": res.JobID, "printJobId": j.ID, "caseNo": src.number})
 		_, err := e.audit.AppendTx(ctx, tx, audit.Entry{Actor: e.actor.Username, Role: string(e.actor.Role),
-			Action: action, ObjectType: "case", ObjectID: caseID, Detail: detail})
+			Action: action, ObjectType: src.objectType, ObjectID: src.objectID, Detail: detail})
 		return err
 	})
 	if err != nil {
@@ -428,8 +432,8 @@ func (s *PrintService) printerFor(ctx context.Context, set config.Settings, key 
 }
 
 // render builds and renders the document as copy number n.
-func (s *PrintService) render(ctx context.Context, set config.Settings, d cases.Detail, k printKindInfo, n int) (*printing.Output, printing.Paper, error) {
-	doc, err := buildDocument(set, d, k.kind, n, s.deviceID())
+func (s *PrintService) render(ctx context.Context, set config.Settings, src docSource, k printKindInfo, n int) (*printing.Output, printing.Paper, error) {
+	doc, err := src.build(set, n)
 	if err != nil {
 		return nil, "", err
 	}
@@ -604,4 +608,143 @@ func buildDocument(set config.Settings, d cases.Detail, kind printing.Kind, repr
 			ReviewOrgan: organ, Court: court, VerifyCode: verify}, nil
 	}
 	return nil, errs.Invalid("kind", "unknown document kind "+string(kind), "不支持打印该类文书")
+}
+
+// docSource is a document to print and what its print jobs and audit
+// entries are recorded against.
+type docSource struct {
+	build      func(set config.Settings, reprint int) (printing.Document, error)
+	jobCase    string // print_jobs.case_id (a manifest: the batch's first case)
+	number     string // case, waybill or batch number, in the spool title
+	objectType string // audit object
+	objectID   string
+}
+
+// source resolves ref (a case id; a batch id for the manifest) to the
+// document of kind.
+func (s *PrintService) source(ctx context.Context, e caseEnv, ref, kind string) (docSource, printKindInfo, error) {
+	switch printing.Kind(kind) {
+	case printing.KindWaybill, printing.KindManifest:
+		k, _ := kindInfo(kind)
+		m, err := s.w.mail.service(e.svc, e.audit)
+		if err != nil {
+			return docSource{}, k, err
+		}
+		if k.kind == printing.KindWaybill {
+			return s.waybillSource(ctx, e, m, ref, k)
+		}
+		return s.manifestSource(ctx, e, m, ref, k)
+	}
+	d, k, err := s.caseDoc(ctx, e, ref, kind)
+	if err != nil {
+		return docSource{}, k, err
+	}
+	dev := s.deviceID()
+	return docSource{jobCase: ref, number: caseNo(d.State).Number, objectType: "case", objectID: ref,
+		build: func(set config.Settings, n int) (printing.Document, error) {
+			return buildDocument(set, d, k.kind, n, dev)
+		}}, k, nil
+}
+
+// printableNow tells whether a case lists document kind: the case's own
+// documents by its state, the waybill once the case is in a mail batch;
+// the manifest belongs to a batch, not a case.
+func (s *PrintService) printableNow(ctx context.Context, e caseEnv, st cases.State, kind printing.Kind) bool {
+	switch kind {
+	case printing.KindManifest:
+		return false
+	case printing.KindWaybill:
+		m, err := s.w.mail.service(e.svc, e.audit)
+		if err != nil {
+			return false
+		}
+		_, _, err = m.ItemOf(ctx, st.CaseID)
+		return err == nil
+	}
+	return printable(st, kind)
+}
+
+func hallName(set config.Settings) (string, error) {
+	hall := strings.TrimSpace(set.Hall.Name)
+	if hall == "" {
+		return "", errs.Invalid("hall.name", "hall name not set", "请管理员先在“系统设置”中填写服务大厅名称，文书上须印有受理单位")
+	}
+	return hall, nil
+}
+
+// courierLabel is the carrier printed on a waybill.
+func courierLabel(name string) string {
+	if name == "demo" {
+		return "演示快递"
+	}
+	return name
+}
+
+func (s *PrintService) waybillSource(ctx context.Context, e caseEnv, m *mailing.Service, caseID string, k printKindInfo) (docSource, printKindInfo, error) {
+	b, it, err := m.ItemOf(ctx, caseID)
+	if err != nil {
+		return docSource{}, k, err
+	}
+	no := it.OfficialNo
+	if no == "" {
+		no = strings.TrimPrefix(it.ProvisionalNo, cases.ProvisionalPrefix)
+	}
+	build := func(set config.Settings, n int) (printing.Document, error) {
+		hall, err := hallName(set)
+		if err != nil {
+			return nil, err
+		}
+		sender := printing.Party{Org: hall, Name: set.Mail.SenderName, Phone: set.Mail.SenderPhone, Address: set.Mail.SenderAddress}
+		if sender.Address == "" {
+			sender.Address = hall
+		}
+		return printing.Waybill{Date: parseStamp(it.AddedAt), TrackingNo: it.Waybill, Demo: it.Demo, Carrier: courierLabel(b.Courier),
+			Service: "政务专递", RouteCode: it.RouteCode, Sender: sender,
+			Recipient: printing.Party{Org: b.PlaceName + "跨省通办专窗", Address: b.PlaceName + "政务服务中心"},
+			Contents:  "跨省通办申请材料（交接清单 " + b.Number + "）", CaseNos: []string{no}, Reprint: n}, nil
+	}
+	return docSource{build: build, jobCase: caseID, number: it.Waybill, objectType: "case", objectID: caseID}, k, nil
+}
+
+func (s *PrintService) manifestSource(ctx context.Context, e caseEnv, m *mailing.Service, ref string, k printKindInfo) (docSource, printKindInfo, error) {
+	d, err := m.BatchOf(ctx, ref)
+	if err != nil {
+		return docSource{}, k, err
+	}
+	if len(d.Items) == 0 {
+		return docSource{}, k, errs.New(errs.ECONFLICT, "empty batch", "批次中没有办件，没有交接清单可打印")
+	}
+	items := make([]printing.ManifestItem, 0, len(d.Items))
+	for _, it := range d.Items {
+		cd, err := e.svc.Detail(ctx, e.actor, it.CaseID, false)
+		if err != nil {
+			return docSource{}, k, err
+		}
+		mi := printing.ManifestItem{CaseNo: caseNo(cd.State).Number, Matter: it.MatterName, Applicant: it.Applicant}
+		for _, mat := range cd.State.Materials {
+			if mat.Status == "received" {
+				mi.Materials++
+				mi.Pages += mat.Pages
+			}
+		}
+		items = append(items, mi)
+	}
+	b := d.Batch
+	build := func(set config.Settings, n int) (printing.Document, error) {
+		hall, err := hallName(set)
+		if err != nil {
+			return nil, err
+		}
+		date := parseStamp(b.CreatedAt)
+		if b.DispatchedAt != "" {
+			date = parseStamp(b.DispatchedAt)
+		}
+		handedBy := b.DispatchedBy
+		if handedBy == "" {
+			handedBy = e.actor.DisplayName
+		}
+		return printing.Manifest{Meta: printing.Meta{Hall: hall, Date: date, Reprint: n}, BatchNo: b.Number, From: hall,
+			To: b.PlaceName, TrackingNo: fmt.Sprintf("每件一单，共 %d 件", len(items)), Items: items, HandedBy: handedBy}, nil
+	}
+	return docSource{build: build, jobCase: d.Items[0].CaseID, number: b.Number, objectType: "mail_batch", objectID: b.ID}, k, nil
 }

@@ -36,6 +36,12 @@ func TestBlobCollectionKeepsReferencedBlobs(t *testing.T) {
 	require.NoError(t, err)
 	orphan, err := blob.PutBytes(ctx, st, []byte("a page nobody refers to"))
 	require.NoError(t, err)
+	// A result document fetched from the platform for a routed case.
+	fetched, err := blob.PutBytes(ctx, st, []byte("%PDF-1.7 a result fetched from the platform"))
+	require.NoError(t, err)
+	_, err = s.ws.LoopDBForTest().Writer().ExecContext(ctx, `INSERT INTO remote_files(action_id, case_id, kind, sha256, size)
+		VALUES ('a1', 'c1', 'handled', ?, 10)`, fetched.String())
+	require.NoError(t, err)
 
 	// Age every blob past the minimum age, then add a young orphan.
 	long := time.Now().Add(-72 * time.Hour)
@@ -59,6 +65,8 @@ func TestBlobCollectionKeepsReferencedBlobs(t *testing.T) {
 	require.Error(t, err, "the unreferenced old blob is gone")
 	_, err = st.Stat(young)
 	require.NoError(t, err, "a young unreferenced blob stays")
+	_, err = st.Stat(fetched)
+	require.NoError(t, err, "a file fetched for a routed case stays")
 	_, err = st.Stat(blob.Sum(tiff))
 	require.NoError(t, err, "the kept original of an unsynced case stays")
 	for _, pg := range pages {

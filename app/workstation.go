@@ -58,6 +58,8 @@ type Workstation struct {
 	scans     *scanState // hot folder, page table, thumbnails (scan_runner.go)
 	// platform sync loop (sync_service.go)
 	sync *syncRunner
+	// courier client and tracking poller (mail_service.go)
+	mail *mailRunner
 }
 
 // Open prepares the workstation in dataDir. A damaged database does not make
@@ -76,6 +78,7 @@ func Open(ctx context.Context, opts Options) (*Workstation, error) {
 	w := &Workstation{opts: opts, log: opts.Logger, now: opts.Now, emitter: nopEmitter{}, dialogs: noDialogs{}}
 	w.scans = newScanState(w)
 	w.sync = newSyncRunner(w)
+	w.mail = newMailRunner(w)
 	w.settings, w.problems = config.Load(paths.ConfigPath(opts.DataDir))
 	for _, p := range w.problems {
 		w.log.Warn("settings problem", "key", p.Key, "line", p.Line, "problem", p.Message)
@@ -153,6 +156,7 @@ func (w *Workstation) Start(ctx context.Context) {
 	w.scans.start(ctx) // watches the hot folders while settings name any
 	// After Start releases w.mu: the sync loop reads the database.
 	go w.sync.start(ctx)
+	w.mail.start(ctx) // courier tracking on a timer; idempotent (a restore calls Start again)
 }
 
 func (w *Workstation) startBackupsLocked(ctx context.Context) {
@@ -197,6 +201,7 @@ func (w *Workstation) backupSchedule() (time.Duration, int) {
 func (w *Workstation) Close() error {
 	w.scans.halt() // before w.mu: the watcher may be waiting for the database
 	w.sync.halt()  // likewise the sync loop
+	w.mail.halt()  // and the tracking poller
 	w.haltBackups()
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -257,5 +262,7 @@ func (w *Workstation) Services() map[string]any {
 		"RatingService":   &RatingService{w: w, deps: cd},
 		"LedgerService":   &LedgerService{w: w, deps: cd},
 		"CalendarService": &CalendarService{w: w, deps: cd},
+		"MailService":     newMailService(w, cd),
+		"HandlingService": newHandlingService(w, cd),
 	}
 }

@@ -252,6 +252,15 @@ func fromMap(raw map[string]any) (Settings, []Problem) {
 				"jpegQuality":     func(k string, v any) { d.int(k, v, &s.Scan.JPEGQuality) },
 				"discardOriginal": func(k string, v any) { d.bool(k, v, &s.Scan.DiscardOriginal) },
 			})
+		case "mail":
+			d.table(k, v, map[string]func(string, any){
+				"stuckHours":        func(k string, v any) { d.int(k, v, &s.Mail.StuckHours) },
+				"trackEveryMinutes": func(k string, v any) { d.int(k, v, &s.Mail.TrackEveryMinutes) },
+				"courier":           func(k string, v any) { d.str(k, v, &s.Mail.Courier) },
+				"senderName":        func(k string, v any) { d.str(k, v, &s.Mail.SenderName) },
+				"senderPhone":       func(k string, v any) { d.str(k, v, &s.Mail.SenderPhone) },
+				"senderAddress":     func(k string, v any) { d.str(k, v, &s.Mail.SenderAddress) },
+			})
 		default:
 			d.unknown(k)
 		}
@@ -324,6 +333,18 @@ func fixInvalid(s *Settings) []Problem {
 			s.Backup.Keep = def.Backup.Keep
 		case key == "language":
 			s.Language = def.Language
+		case key == "mail.stuckHours":
+			s.Mail.StuckHours = def.Mail.StuckHours
+		case key == "mail.trackEveryMinutes":
+			s.Mail.TrackEveryMinutes = def.Mail.TrackEveryMinutes
+		case key == "mail.courier":
+			s.Mail.Courier = def.Mail.Courier
+		case key == "mail.senderName":
+			s.Mail.SenderName = def.Mail.SenderName
+		case key == "mail.senderPhone":
+			s.Mail.SenderPhone = def.Mail.SenderPhone
+		case key == "mail.senderAddress":
+			s.Mail.SenderAddress = def.Mail.SenderAddress
 		}
 	}
 	if len(dropFolders) > 0 {

@@ -22,6 +22,60 @@ type Settings struct {
 	FollowUpWorkingDays int `json:"followUpWorkingDays" toml:"followUpWorkingDays"`
 	// Scan tunes the hot-folder watcher; the zero value is the safe default.
 	Scan Scan `json:"scan" toml:"scan"`
+	// Mail is the collecting hall's mailing (batches, courier, tracking).
+	Mail Mail `json:"mail" toml:"mail"`
+}
+
+// Mail configures mailing to handling places. Zero values mean the
+// defaults (DefaultStuckHours, DefaultTrackEveryMinutes, the demo courier),
+// so a settings screen that does not know the section saves safely.
+type Mail struct {
+	// StuckHours: a parcel whose last tracking event is older is an alert.
+	StuckHours int `json:"stuckHours" toml:"stuckHours"`
+	// TrackEveryMinutes is how often the courier is polled.
+	TrackEveryMinutes int `json:"trackEveryMinutes" toml:"trackEveryMinutes"`
+	// Courier is the express service: "demo" (training, numbers marked 演示).
+	Courier string `json:"courier" toml:"courier"`
+	// The hall as the sender on waybills (name defaults to hall.name).
+	SenderName    string `json:"senderName" toml:"senderName"`
+	SenderPhone   string `json:"senderPhone" toml:"senderPhone"`
+	SenderAddress string `json:"senderAddress" toml:"senderAddress"`
+}
+
+// Mail defaults and limits.
+const (
+	DefaultStuckHours        = 72
+	MaxStuckHours            = 720
+	DefaultTrackEveryMinutes = 30
+	MinTrackEveryMinutes     = 5
+	MaxTrackEveryMinutes     = 1440
+)
+
+// Couriers are the express services the workstation can order from.
+var Couriers = []string{"demo"}
+
+// StuckAfter is the configured stuck limit in hours (default when 0).
+func (m Mail) StuckAfter() int {
+	if m.StuckHours <= 0 {
+		return DefaultStuckHours
+	}
+	return m.StuckHours
+}
+
+// TrackEvery is the configured polling interval in minutes (default when 0).
+func (m Mail) TrackEvery() int {
+	if m.TrackEveryMinutes <= 0 {
+		return DefaultTrackEveryMinutes
+	}
+	return m.TrackEveryMinutes
+}
+
+// CourierName is the configured courier ("demo" when empty).
+func (m Mail) CourierName() string {
+	if m.Courier == "" {
+		return "demo"
+	}
+	return m.Courier
 }
 
 // Hall is the service hall this workstation belongs to.

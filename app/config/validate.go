@@ -52,6 +52,17 @@ func Validate(s Settings) []Problem {
 	add(checkRange("followUpWorkingDays", s.FollowUpWorkingDays, 0, 60, "差评整改期限（工作日）"))
 	add(checkRange("scan.maxLongEdge", s.Scan.MaxLongEdge, 0, MaxLongEdgeLimit, "扫描页长边像素上限"))
 	add(checkRange("scan.jpegQuality", s.Scan.JPEGQuality, 0, MaxJPEGQuality, "扫描页 JPEG 质量"))
+	add(checkRange("mail.stuckHours", s.Mail.StuckHours, 0, MaxStuckHours, "邮件滞留告警小时数"))
+	if m := s.Mail.TrackEveryMinutes; m != 0 {
+		add(checkRange("mail.trackEveryMinutes", m, MinTrackEveryMinutes, MaxTrackEveryMinutes, "物流查询间隔分钟数"))
+	}
+	if c := s.Mail.Courier; c != "" && !slices.Contains(Couriers, c) {
+		add(problem("mail.courier", fmt.Sprintf("must be one of %v, got %q", Couriers, c),
+			fmt.Sprintf("快递服务应为 %s 之一（当前值 %q）", strings.Join(Couriers, "、"), c)))
+	}
+	add(checkText("mail.senderName", s.Mail.SenderName))
+	add(checkText("mail.senderPhone", s.Mail.SenderPhone))
+	add(checkText("mail.senderAddress", s.Mail.SenderAddress))
 	for i, f := range s.Scan.PollFolders {
 		if !slices.Contains(s.HotFolders, f) {
 			add(problem(fmt.Sprintf("scan.pollFolders[%d]", i), fmt.Sprintf("%q is not one of hotFolders", f),

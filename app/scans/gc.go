@@ -9,12 +9,14 @@ import (
 	"tongban/scanner/blob"
 )
 
-// referencedHashes lists the blobs still needed: every page, and every
-// kept original whose file still has pages and is not yet synced.
+// referencedHashes lists the blobs still needed: every page, every kept
+// original whose file still has pages and is not yet synced, and every file
+// fetched from the platform for a routed case (remote_files).
 func (s *Service) referencedHashes(ctx context.Context) ([]blob.Hash, error) {
 	rows, err := s.db.Reader().QueryContext(ctx, `SELECT hash FROM scan_pages
 		UNION SELECT f.original FROM scan_files f WHERE f.original != '' AND f.synced_at = ''
-		AND EXISTS (SELECT 1 FROM scan_pages p WHERE p.source = f.source)`)
+		AND EXISTS (SELECT 1 FROM scan_pages p WHERE p.source = f.source)
+		UNION SELECT sha256 FROM remote_files`)
 	if err != nil {
 		return nil, fmt.Errorf("referenced blobs: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"tongban/app/cases"
+	"tongban/app/remotefiles"
 	"tongban/sync/protocol"
 )
 
@@ -32,6 +33,9 @@ func (s *Store) ApplyPull(ctx context.Context, b protocol.PullResponse) error {
 		if err != nil {
 			return err
 		}
+		if err := recordRemoteFiles(ctx, tx, b.Actions); err != nil {
+			return err
+		}
 		for _, r := range ready {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM sync_parked WHERE action_id = ? AND EXISTS (SELECT 1 FROM case_actions WHERE id = ?)",
 				r.ID, r.ID); err != nil {
@@ -53,6 +57,25 @@ func (s *Store) ApplyPull(ctx context.Context, b protocol.PullResponse) error {
 		}
 		return nil
 	})
+}
+
+// recordRemoteFiles notes the files each pulled action lists (parked
+// ones too: their case comes later), so the handling place can open the
+// collecting hall's scans and the hall the result document.
+func recordRemoteFiles(ctx context.Context, tx *sql.Tx, acts []protocol.StoredAction) error {
+	for _, a := range acts {
+		if len(a.Attachments) == 0 {
+			continue
+		}
+		atts := make([]remotefiles.Attachment, len(a.Attachments))
+		for i, at := range a.Attachments {
+			atts[i] = remotefiles.Attachment{SHA256: at.SHA256, Size: at.Size}
+		}
+		if err := remotefiles.RecordTx(ctx, tx, a.ID, a.CaseID, a.Kind, atts); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func readyParked(ctx context.Context, tx *sql.Tx) ([]cases.RemoteAction, error) {

@@ -96,3 +96,53 @@ func TestDemoCourier(t *testing.T) {
 		t.Fatalf("unknown number: %v", err)
 	}
 }
+
+func TestDemoParcelMovesAndStalls(t *testing.T) {
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	d := NewDemo(func() time.Time { return now })
+	ctx := context.Background()
+	order := Order{Ref: "JJ1", Sender: Address{City: "郑州"}, Recipient: Address{Org: "某中心", City: "杭州", Detail: "西湖区"}}
+	a, err := d.CreateOrder(ctx, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := d.CreateOrder(ctx, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.TrackingNo == b.TrackingNo {
+		t.Fatalf("two orders got the same number %s", a.TrackingNo)
+	}
+	// A fresh courier (a restart) issues later numbers and still tracks old ones.
+	restart := now.Add(time.Minute)
+	d2 := NewDemo(func() time.Time { return restart })
+	c, _ := d2.CreateOrder(ctx, order)
+	if c.TrackingNo == a.TrackingNo {
+		t.Fatalf("restart reused %s", a.TrackingNo)
+	}
+	restart = now.Add(13 * time.Hour)
+	ev, err := d2.Track(ctx, a.TrackingNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(ev), 3; got != want {
+		t.Fatalf("events after 13h = %d, want %d: %+v", got, want, ev)
+	}
+	now = now.Add(13 * time.Hour)
+	d.Stall(b.TrackingNo)
+	now = now.Add(48 * time.Hour)
+	ev, _ = d.Track(ctx, a.TrackingNo)
+	if got, want := ev[len(ev)-1].Status, "delivered"; got != want {
+		t.Fatalf("last status %s, want %s", got, want)
+	}
+	if got, want := ev[len(ev)-1].Place, "杭州（演示网点）"; got != want {
+		t.Fatalf("place %s, want %s", got, want)
+	}
+	ev, _ = d.Track(ctx, b.TrackingNo)
+	if got, want := len(ev), 3; got != want {
+		t.Fatalf("stalled parcel has %d events, want %d", got, want)
+	}
+	if _, err := d.Track(ctx, "DEMOxyz"); perr.Code(err) != perr.ENOTFOUND {
+		t.Fatalf("bad demo number: %v", err)
+	}
+}

@@ -1,0 +1,63 @@
+package mailing
+
+import (
+	"strings"
+
+	"tongban/app/cases"
+	"tongban/app/identity"
+)
+
+// Places are the handling places a case's paper goes to, from its intake
+// form: "handlingPlace" (异地代收代办), or for 多地联办 the comma-separated
+// "handlingPlaces" falling back to "handlingPlace". Codes that are not six
+// digits, repeats and the hall itself (handled here, nothing to mail) are
+// left out.
+func Places(mode cases.Mode, form map[string]string, hall string) []string {
+	raw := form["handlingPlace"]
+	if mode == cases.ModeMultiPlace && strings.TrimSpace(form["handlingPlaces"]) != "" {
+		raw = form["handlingPlaces"]
+	}
+	var out []string
+	for _, p := range strings.FieldsFunc(raw, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == ' ' || r == '\t' || r == '\n'
+	}) {
+		if !ValidPlace(p) || p == hall || contains(out, p) {
+			continue
+		}
+		out = append(out, p)
+	}
+	if mode != cases.ModeMultiPlace && len(out) > 1 {
+		out = out[:1]
+	}
+	return out
+}
+
+// ValidPlace reports whether p is a 6-digit division code.
+func ValidPlace(p string) bool {
+	if len(p) != 6 {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// PlaceName names a place for people ("浙江省（330106）").
+func PlaceName(code string) string {
+	if n, ok := identity.RegionName(code); ok {
+		return n + "（" + code + "）"
+	}
+	return code
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
