@@ -29,14 +29,15 @@ type HandlingService struct {
 	print *PrintService // only its font/renderer cache (the result notice)
 
 	// courier orders the return parcel of a mailed result when the handler
-	// gives no waybill (the demo provider: nothing ships, numbers say 演示).
+	// gives no waybill: the courier of the settings, shared with mailing
+	// (the demo provider: nothing ships, numbers say 演示). nil: ask w.mail.
 	courier courier.Courier
 	// source reaches the platform's files; nil: the enrolled device's API.
 	source func(ctx context.Context) (remotefiles.Source, error)
 }
 
 func newHandlingService(w *Workstation, cd *caseDeps) *HandlingService {
-	return &HandlingService{w: w, deps: cd, print: &PrintService{w: w, deps: cd}, courier: courier.NewDemo(w.now)}
+	return &HandlingService{w: w, deps: cd, print: &PrintService{w: w, deps: cd}}
 }
 
 // Roles per area of the loop.
@@ -437,7 +438,18 @@ func (h *HandlingService) orderReturn(ctx context.Context, e loopEnv, st cases.S
 	if no == "" {
 		no = st.ProvisionalNo
 	}
-	wb, err := h.courier.CreateOrder(ctx, courier.Order{Ref: no,
+	c := h.courier
+	if c == nil {
+		r := h.w.mail
+		h.w.mu.RLock()
+		name := h.w.settings.Mail.CourierName()
+		h.w.mu.RUnlock()
+		var err error
+		if c, err = r.courier(name); err != nil {
+			return "", err
+		}
+	}
+	wb, err := c.CreateOrder(ctx, courier.Order{Ref: no,
 		Sender:    courier.Address{Org: sender, Detail: loopPlaceName(e.hall)},
 		Recipient: courier.Address{Org: to + "政务服务中心（收件窗口）", Detail: to + "（区划代码 " + st.HallCode + "）"},
 		Contents:  "办理结果（" + st.Matter.Name + "）", WeightG: 200})

@@ -114,10 +114,16 @@ func (r *mailRunner) start(ctx context.Context) {
 }
 
 // halt stops the poller for good (Close).
-func (r *mailRunner) halt() {
+func (r *mailRunner) halt() { r.stopPoller(true) }
+
+// pause stops the poller until the next start (a restore).
+func (r *mailRunner) pause() { r.stopPoller(false) }
+
+func (r *mailRunner) stopPoller(final bool) {
 	r.mu.Lock()
 	stop, done := r.stop, r.done
-	r.stop, r.done, r.closed = nil, nil, true
+	r.stop, r.done = nil, nil
+	r.closed = r.closed || final
 	r.mu.Unlock()
 	if stop != nil {
 		stop()

@@ -97,6 +97,7 @@ func (s *SystemService) RestoreBackup(name string) (Recovery, error) {
 	// the loops take) and start it again on the restored file.
 	w.scans.halt()
 	w.sync.pause()
+	w.mail.pause()
 	w.haltBackups()
 	w.mu.Lock()
 	if w.db != nil {
