@@ -6,6 +6,7 @@
 import { createApi } from './services'
 import { setApi } from './index'
 import type { Transport } from './transport'
+import { loopHandlers } from './mockLoop'
 import type {
   ApiError,
   AuthStatus,
@@ -160,6 +161,7 @@ export function installMock(search: string): void {
   }
 
   const handlers: Record<string, (...a: unknown[]) => unknown> = {
+    ...loopHandlers(settings.hall.divisionCode, me.displayName),
     'SystemService.Info': () => ({ version: '0.1.0-dev', dataDir: '/tmp', dbPath: '/tmp/tongban.db', schemaVersion: 1, deviceId: 'dev', hallName: settings.hall.name }),
     'SystemService.Recovery': () =>
       screen === 'recovery'

@@ -258,6 +258,7 @@ export type CaseStatus =
   | 'refused'
   | 'dispatched'
   | 'handling'
+  | 'sent_back'
   | 'handled'
   | 'delivered'
   | 'closed'
@@ -455,6 +456,64 @@ export interface CaseState {
   returnReason?: string
   conflicts?: { actionId: string; seq: number; kind: string; zh: string }[]
   lastActor?: string
+  // issue 7 (app/cases/loop.go): one task per handling place, the result, its arrival and handover
+  places?: string[]
+  tasks?: CaseTask[]
+  result?: CaseLoopResult
+  resultArrivedAt?: string
+  delivered?: DeliveryRecord
+}
+
+/** A file in the blob stores, named by its SHA-256. */
+export interface FileRef {
+  sha256: string
+  name: string
+  size: number
+}
+
+/** CaseTask is the work of one handling place (办理地) on a case. */
+export interface CaseTask {
+  place: string
+  waybill?: string
+  batch?: string
+  courier?: string
+  dispatchedAt?: string
+  dispatchedBy?: string
+  receivedAt?: string
+  receivedBy?: string
+  handledAt?: string
+  handledBy?: string
+  decision?: 'approve' | 'refuse'
+  reasons?: string[]
+  result?: string
+  resultDelivery?: 'electronic' | 'mail' | ''
+  resultFile?: FileRef
+  returnWaybill?: string
+}
+
+/** CaseLoopResult is the handling places' decision, once made. */
+export interface CaseLoopResult {
+  decision: 'approve' | 'refuse'
+  reasons?: string[]
+  text?: string
+  delivery?: 'electronic' | 'mail' | ''
+  files?: FileRef[]
+  returnWaybills?: string[]
+  arrived?: string[]
+  places: string[]
+  by: string
+  at: string
+}
+
+/** DeliveryRecord is the handover of the result to the applicant. */
+export interface DeliveryRecord {
+  method: 'counter' | 'mail' | 'electronic'
+  ref?: string
+  recipient?: string
+  identitySource?: 'reader' | 'manual'
+  idMasked?: string
+  by: string
+  at: string
 }
 
 export interface CaseResult {

@@ -89,7 +89,7 @@ const en: MessageSchema = {
     lockNow: 'Lock screen',
   },
   shell: {
-    menu: { home: 'Home', catalog: 'Matter catalog', versions: 'Catalog versions', settings: 'Settings', sync: 'Platform sync', scan: 'Scan materials', ledger: 'Work ledger' },
+    menu: { home: 'Home', catalog: 'Matter catalog', versions: 'Catalog versions', settings: 'Settings', sync: 'Platform sync', scan: 'Scan materials', ledger: 'Work ledger', mail: 'Mailing batches', inbox: 'Handling inbox' },
     logout: 'Sign out',
     askRating: 'Ask the applicant to rate', ratings: 'Ratings',
     language: 'Language',

@@ -88,7 +88,7 @@ const zhCN = {
     lockNow: '锁定屏幕',
   },
   shell: {
-    menu: { home: '首页', catalog: '事项目录', versions: '目录版本', settings: '设置', sync: '平台同步', scan: '扫描材料', ledger: '工作台账' },
+    menu: { home: '首页', catalog: '事项目录', versions: '目录版本', settings: '设置', sync: '平台同步', scan: '扫描材料', ledger: '工作台账', mail: '寄递批次', inbox: '办理地收件箱' },
     logout: '退出登录',
     askRating: '请申请人评价', ratings: '好差评',
     language: '语言',

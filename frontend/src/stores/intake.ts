@@ -381,6 +381,7 @@ export const useIntakeStore = defineStore('intake', () => {
           if (f.required && !(d.form[f.key] ?? '').trim()) return no('formField', { label: f.label })
         }
         if ((d.form.handlingPlace ?? '').trim() && !/^\d{6}$/.test(d.form.handlingPlace.trim())) return no('handlingPlace')
+        for (const c of (d.form.handlingPlaces ?? '').split(',')) if (c.trim() && !/^\d{6}$/.test(c.trim())) return no('handlingPlace')
         return null
       case 'materials':
         for (const m of d.materials) {
