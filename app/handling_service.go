@@ -13,6 +13,7 @@ import (
 	"tongban/app/cases"
 	"tongban/app/errs"
 	"tongban/app/identity"
+	"tongban/app/mailing"
 	"tongban/app/remotefiles"
 	"tongban/printing/courier"
 )
@@ -192,11 +193,14 @@ func (h *HandlingService) Inbox(status string) ([]InboxItem, error) {
 			&it.IDMasked, &it.Waybill, &it.Batch, &it.TaskStatus, &it.DispatchedAt, &it.ReceivedAt, &it.HandledAt, &it.Version); err != nil {
 			return nil, toAPI(h.w.log, op, fmt.Errorf("inbox: %w", err))
 		}
-		it.HallName = loopPlaceName(it.HallCode)
 		out = append(out, it)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, toAPI(h.w.log, op, fmt.Errorf("inbox: %w", err))
+	}
+	rows.Close()
+	for i := range out {
+		out[i].HallName = mailing.PlaceNameIn(context.Background(), db.Reader(), out[i].HallCode)
 	}
 	return out, nil
 }

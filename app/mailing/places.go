@@ -1,6 +1,8 @@
 package mailing
 
 import (
+	"context"
+	"database/sql"
 	"strings"
 
 	"tongban/app/cases"
@@ -45,7 +47,23 @@ func ValidPlace(p string) bool {
 	return true
 }
 
-// PlaceName names a place for people ("浙江省（330106）").
+// Querier is what PlaceNameIn reads from (a *sql.DB or *sql.Tx).
+type Querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// PlaceNameIn names a place by the platform's place directory cached on
+// the workstation (platform_places: "杭州市西湖区行政服务中心"), else by its
+// division code (PlaceName).
+func PlaceNameIn(ctx context.Context, q Querier, code string) string {
+	var name string
+	if err := q.QueryRowContext(ctx, "SELECT name FROM platform_places WHERE code = ?", code).Scan(&name); err == nil && name != "" {
+		return name
+	}
+	return PlaceName(code)
+}
+
+// PlaceName names a place for people by its division code ("浙江省（330106）").
 func PlaceName(code string) string {
 	if n, ok := identity.RegionName(code); ok {
 		return n + "（" + code + "）"

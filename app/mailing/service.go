@@ -165,7 +165,7 @@ func (s *Service) Candidates(ctx context.Context, place string) ([]Candidate, er
 				continue
 			}
 			c.Places = append(c.Places, p)
-			c.PlaceNames = append(c.PlaceNames, PlaceName(p))
+			c.PlaceNames = append(c.PlaceNames, PlaceNameIn(ctx, s.db.Reader(), p))
 		}
 		if len(c.Places) > 0 {
 			out = append(out, c)
@@ -223,7 +223,7 @@ func (s *Service) OpenBatch(ctx context.Context, actor cases.Actor, place string
 			}
 			demo := s.cfg.CourierName == "demo"
 			if _, err := tx.ExecContext(ctx, `INSERT INTO mail_batches(id, number, hall_code, place, place_name, status, courier, demo, created_by, created_at)
-				VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`, id, no, s.cfg.HallCode, place, PlaceName(place), s.cfg.CourierName, demo,
+				VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`, id, no, s.cfg.HallCode, place, PlaceNameIn(ctx, tx, place), s.cfg.CourierName, demo,
 				actor.Username, ts(now)); err != nil {
 				return fmt.Errorf("create batch: %w", err)
 			}
