@@ -21,6 +21,10 @@ help: ## list the targets
 run: ## install what is missing, build, and open the workstation window (DATA_DIR=...)
 	@scripts/run.sh
 
+.PHONY: run-b
+run-b: ## second workstation: handling place 330106 (B) against the platform `make run` started (data .tmp/ws-b)
+	@scripts/run-b.sh
+
 .PHONY: test
 test: ## install what the tests need and run every check; ends with "N passed, N failed"
 	@scripts/test.sh

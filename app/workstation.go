@@ -264,5 +264,6 @@ func (w *Workstation) Services() map[string]any {
 		"CalendarService": &CalendarService{w: w, deps: cd},
 		"MailService":     newMailService(w, cd),
 		"HandlingService": newHandlingService(w, cd),
+		"PlacesService":   NewPlacesService(w),
 	}
 }

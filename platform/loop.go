@@ -30,11 +30,59 @@ type Progress struct {
 	RefusedAt         time.Time
 	DispatchedAt      time.Time
 	HandlerReceivedAt time.Time
-	HandledAt         time.Time // 办结
+	HandledAt         time.Time // 办结: the decision; 多地联办: the last task approved
 	DeliveredAt       time.Time // 结果送达
 	ClosedAt          time.Time
 	WithdrawnAt       time.Time
 	DueAt             time.Time // promised deadline (承诺办结时限), zero if unknown
+	// Decision is the handling places' decision once made: DecisionApprove
+	// or DecisionRefuse (不予办理; 多地联办: a refused task sends the case
+	// back), "" while open.
+	Decision         string
+	SentBackAt       time.Time // 多地联办: last time a refused task sent the case back (退回收件地)
+	ResultReceivedAt time.Time // the collecting hall signed for the mailed result (回寄结果签收)
+	Tasks, TasksDone int       // handling places, and those that decided
+	Scope            string    // ScopeLocal | ScopeHenan | ScopeCross
+}
+
+// Handling decisions as the journal records them.
+const (
+	DecisionApprove = "approve"
+	DecisionRefuse  = "refuse"
+)
+
+// Routing scopes of a case: where it is collected against where it is
+// handled.
+const (
+	ScopeLocal = "本地"   // handled where it is collected
+	ScopeHenan = "全豫通办" // between places that are all in Henan
+	ScopeCross = "跨省通办" // any handling place outside Henan (or of unknown province)
+	Henan      = "河南省"
+)
+
+// scopeRank orders scopes from narrow to wide.
+var scopeRank = map[string]int{"": 0, ScopeLocal: 1, ScopeHenan: 2, ScopeCross: 3}
+
+// Scope is the routing scope of a case collected at hall and handled at
+// place: the same place is 本地, two places both in 河南省 are 全豫通办,
+// anything else 跨省通办.
+func Scope(hall, place Place) string {
+	switch {
+	case hall.Code == place.Code:
+		return ScopeLocal
+	case hall.Province == Henan && place.Province == Henan:
+		return ScopeHenan
+	}
+	return ScopeCross
+}
+
+// WiderScope returns the wider of two scopes (a 多地联办 case is as wide as
+// its farthest handling place).
+func WiderScope(a, b string) string {
+	if scopeRank[b] > scopeRank[a] {
+		return b
+	}
+	return a
 }
 
 // LedgerQuery selects the ledger: cases received in [From, To), optionally
@@ -45,11 +93,15 @@ type LedgerQuery struct {
 	Now      time.Time
 }
 
-// LedgerRow is one line of the ledger (工作台账): one month, hall, matter and
-// service mode. Counts are of cases received in that month:
-// InProgress = accepted and not yet 办结, refused, withdrawn or closed;
-// Overdue = past the promised deadline, still open or 办结 late;
+// LedgerRow is one line of the ledger (工作台账): one month, hall, matter,
+// service mode and routing scope. Counts are of cases received in that
+// month: InProgress = accepted and not yet 办结, refused, withdrawn or
+// closed; Overdue = past the promised deadline, still open or 办结 late;
 // AvgHandlingHours = mean of 办结 − 受理 over the completed ones.
+// Satisfaction (好差评) counts the ratings of those cases, without the ones
+// voided on appeal: Rated ratings, AvgSatisfaction their mean level (0
+// when none), BadRatings those of level 1–2 (差评), BadFollowedUp the 差评
+// whose follow-up was closed (差评整改办结).
 type LedgerRow struct {
 	Month            string  `json:"month"` // YYYY-MM, China Standard Time
 	Hall             string  `json:"hall"`
@@ -57,6 +109,7 @@ type LedgerRow struct {
 	MatterCode       string  `json:"matterCode"`
 	MatterName       string  `json:"matterName"`
 	Mode             string  `json:"mode"`
+	Scope            string  `json:"scope"` // 本地 | 全豫通办 | 跨省通办
 	Received         int64   `json:"received"`
 	Accepted         int64   `json:"accepted"`
 	Refused          int64   `json:"refused"`
@@ -64,6 +117,10 @@ type LedgerRow struct {
 	InProgress       int64   `json:"inProgress"`
 	Overdue          int64   `json:"overdue"`
 	AvgHandlingHours float64 `json:"avgHandlingHours"`
+	Rated            int64   `json:"rated"`
+	AvgSatisfaction  float64 `json:"avgSatisfaction"`
+	BadRatings       int64   `json:"badRatings"`
+	BadFollowedUp    int64   `json:"badFollowedUp"`
 }
 
 // ThrottleLimit is a token bucket: Burst requests at once, refilled at one

@@ -52,7 +52,10 @@ start_platform() {
 		return 0
 	fi
 	grep -h 'enrollment code' "$pdata/stdout.log" || true
-	enroll_workstation "http://$addr" "$(grep -ho '[A-Z0-9]\{4\}-[A-Z0-9]\{4\}-[A-Z0-9]\{4\}-[A-Z0-9]\{4\}' "$pdata/stdout.log" | tail -1)"
+	say "handling place 330106 (B): open its workstation with \`make run-b\` in another terminal while this one runs"
+	# Hall A's line (the platform also prints one for the handling place B, read by scripts/run-b.sh).
+	enroll_workstation "http://$addr" "$(grep -h 'enrollment code for hall 410102 ' "$pdata/stdout.log" |
+		grep -o '[A-Z0-9]\{4\}-[A-Z0-9]\{4\}-[A-Z0-9]\{4\}-[A-Z0-9]\{4\}' | tail -1)"
 }
 # enroll_workstation seeds the workstation's data directory with the demo accounts (only when it has
 # no account yet) and enrolls it with the platform (only when it is not enrolled, or its credential

@@ -119,11 +119,12 @@ func admin(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	case "ledger":
 		return ledgerCmd(ctx, st, fs, args, stdout)
 	case "seed-demo":
-		code, err := seedDemo(ctx, st)
+		codes, err := seedDemo(ctx, st)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "demo places seeded; enrollment code for %s: %s\n", demoHallA.Code, code)
+		fmt.Fprintf(stdout, "demo places seeded; enrollment code for %s: %s\n", demoHallA.Code, codes.HallA)
+		printDemoB(stdout, codes)
 	default:
 		return fmt.Errorf("admin: unknown subcommand %q\n%s", cmd, usage)
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -42,13 +43,21 @@ func ledgerCmd(ctx context.Context, st *sqlstore.Store, fs *flag.FlagSet, args [
 			t.Format("2006-01-02"), len(rows), *out, took.Round(time.Millisecond))
 		return nil
 	}
-	fmt.Fprintln(stdout, "月份\t服务大厅\t事项编码\t事项名称\t业务模式\t收件\t受理\t不予受理\t办结\t在办\t超期\t平均办理时长(小时)")
+	fmt.Fprintln(stdout, "月份\t服务大厅\t事项编码\t事项名称\t业务模式\t通办范围\t收件\t受理\t不予受理\t办结\t在办\t超期\t平均办理时长(小时)"+
+		"\t评价数\t平均满意度\t差评\t差评整改办结")
 	for _, r := range append(rows, total(rows)) {
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\n", r.Month, r.HallName, r.MatterCode, r.MatterName,
-			r.Mode, r.Received, r.Accepted, r.Refused, r.Completed, r.InProgress, r.Overdue, r.AvgHandlingHours)
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%d\t%.2f\t%d\t%d\n", r.Month, r.HallName,
+			r.MatterCode, r.MatterName, r.Mode, r.Scope, r.Received, r.Accepted, r.Refused, r.Completed, r.InProgress, r.Overdue,
+			r.AvgHandlingHours, r.Rated, r.AvgSatisfaction, r.BadRatings, r.BadFollowedUp)
 	}
 	fmt.Fprintf(stdout, "# %d rows, query %s\n", len(rows), took.Round(time.Millisecond))
 	return nil
+}
+
+// round rounds half up to n decimals.
+func round(v float64, n int) float64 {
+	p := math.Pow(10, float64(n))
+	return math.Floor(v*p+0.5) / p
 }
 
 func total(rows []platform.LedgerRow) platform.LedgerRow {
@@ -74,7 +83,7 @@ func writeLedgerXLSX(path string, from, to time.Time, rows []platform.LedgerRow,
 	}
 	bold, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	title, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
-	widths := []float64{10, 28, 14, 28, 14, 8, 8, 10, 8, 8, 8, 18, 20}
+	widths := []float64{10, 28, 10, 28, 14, 14, 10, 8, 8, 10, 8, 8, 8, 20, 8, 12, 8, 14}
 	for i, w := range widths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return fmt.Errorf("xlsx: %w", err)
@@ -86,8 +95,8 @@ func writeLedgerXLSX(path string, from, to time.Time, rows []platform.LedgerRow,
 		{fmt.Sprintf("统计期间：%s 至 %s", from.Format("2006年01月02日"), last.Format("2006年01月02日"))},
 		{fmt.Sprintf("导出时间：%s（北京时间）", now.In(platform.CST).Format("2006-01-02 15:04"))},
 	}
-	cols := []string{"月份", "服务大厅", "大厅编码", "事项名称", "事项编码", "业务模式", "收件量", "受理量", "不予受理量",
-		"办结量", "在办量", "超期量", "平均办理时长（小时）"}
+	cols := []string{"月份", "服务大厅", "大厅编码", "事项名称", "事项编码", "业务模式", "通办范围", "收件量", "受理量", "不予受理量",
+		"办结量", "在办量", "超期量", "平均办理时长（小时）", "评价数", "平均满意度（1–5）", "差评数", "差评整改办结数"}
 	hdr := make([]any, len(cols))
 	for i, c := range cols {
 		hdr[i] = excelize.Cell{StyleID: bold, Value: c}
@@ -105,8 +114,9 @@ func writeLedgerXLSX(path string, from, to time.Time, rows []platform.LedgerRow,
 		}
 	}
 	line := func(r platform.LedgerRow) []any {
-		return []any{r.Month, r.HallName, r.Hall, r.MatterName, r.MatterCode, r.Mode, r.Received, r.Accepted, r.Refused,
-			r.Completed, r.InProgress, r.Overdue, float64(int(r.AvgHandlingHours*10+0.5)) / 10}
+		return []any{r.Month, r.HallName, r.Hall, r.MatterName, r.MatterCode, r.Mode, r.Scope, r.Received, r.Accepted, r.Refused,
+			r.Completed, r.InProgress, r.Overdue, round(r.AvgHandlingHours, 1), r.Rated, round(r.AvgSatisfaction, 2),
+			r.BadRatings, r.BadFollowedUp}
 	}
 	for _, r := range rows {
 		if err := put(line(r)); err != nil {

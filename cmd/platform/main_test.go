@@ -73,7 +73,12 @@ func TestServeDemo(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	cancel()
 	assert.Equal(t, 0, <-done)
-	assert.Contains(t, out.String(), "enrollment code for hall 410102")
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.GreaterOrEqual(t, len(lines), 2, out.String())
+	// Hall A's line first and unchanged (scripts/run.sh reads it), then B's.
+	assert.Regexp(t, `^demo: enrollment code for hall 410102 \(valid 24 h, single use\): [A-Z0-9]{4}(-[A-Z0-9]{4}){3}$`, lines[0])
+	assert.Regexp(t, `^demo: enrollment code for hall 330106 杭州市西湖区行政服务中心 .*: [A-Z0-9]{4}(-[A-Z0-9]{4}){3}$`, lines[1])
+	assert.NotEqual(t, lines[0][len(lines[0])-19:], lines[1][len(lines[1])-19:])
 }
 
 func TestRedact(t *testing.T) {

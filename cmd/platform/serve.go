@@ -22,7 +22,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8470", "listen address")
 	blobs := fs.String("blobs", "platform-data/blobs", "directory of verified scans (shared by all nodes)")
 	uploads := fs.String("uploads", "", "directory of uploads in progress (default: BLOBS/../uploads; shared by all nodes)")
-	demo := fs.Bool("demo", false, "seed the demo places and print an enrollment code for hall 410102")
+	demo := fs.Bool("demo", false, "seed the demo places and print enrollment codes for hall 410102 and handling place 330106")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,11 +33,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 	if *demo {
-		code, err := seedDemo(ctx, st)
+		codes, err := seedDemo(ctx, st)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "demo: enrollment code for hall %s (valid 24 h, single use): %s\n", demoHallA.Code, code)
+		fmt.Fprintf(stdout, "demo: enrollment code for hall %s (valid 24 h, single use): %s\n", demoHallA.Code, codes.HallA)
+		printDemoB(stdout, codes)
 	}
 	bs, err := blob.OpenFS(*blobs)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"tongban/app/account"
@@ -35,14 +36,54 @@ var demoUsers = []account.NewUser{
 	{Username: "handler", DisplayName: "演示办理地人员", Role: account.RoleHandler},
 }
 
+// demoHall is the default demo hall (workstation A of `make run`);
+// demoHalls names the others the demo knows.
+var (
+	demoHall  = config.Hall{DivisionCode: "410102", Name: "郑州市中原区政务服务中心（演示）"}
+	demoHalls = map[string]string{
+		"410102": demoHall.Name,
+		"330106": "杭州市西湖区行政服务中心（演示）",
+		"410305": "洛阳市涧西区政务服务中心（演示）",
+	}
+)
+
+// demoHallFor checks the code (6 digits) and picks the name.
+func demoHallFor(code, name string) (config.Hall, error) {
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		return config.Hall{}, errs.Invalid("hall", "hall must be a 6-digit division code", "大厅行政区划代码应为6位数字")
+	}
+	if name = strings.TrimSpace(name); name == "" {
+		name = demoHalls[code]
+	}
+	if name == "" {
+		name = code + " 政务服务中心（演示）"
+	}
+	return config.Hall{DivisionCode: code, Name: name}, nil
+}
+
 func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	hall := fs.String("hall", demoHall.DivisionCode, "the demo hall's division code (330106: the handling place of `make run-b`)")
+	hallName := fs.String("hall-name", "", "the demo hall's name (default: the demo name of 410102 or 330106)")
+	// "demo seed --hall X" and "demo --hall X seed" both work.
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "seed" {
-		return errs.New(errs.EINVALID, "usage: tongbanctl demo seed", "用法：tongbanctl demo seed")
+	rest := fs.Args()
+	if len(rest) > 0 && rest[0] == "seed" {
+		if err := fs.Parse(rest[1:]); err != nil {
+			return err
+		}
+		rest = append([]string{"seed"}, fs.Args()...)
+	}
+	if len(rest) != 1 || rest[0] != "seed" {
+		return errs.New(errs.EINVALID, "usage: tongbanctl demo seed [--hall CODE] [--hall-name NAME]",
+			"用法：tongbanctl demo seed [--hall 行政区划代码] [--hall-name 大厅名称]")
+	}
+	h, err := demoHallFor(*hall, *hallName)
+	if err != nil {
+		return err
 	}
 	db, dir, err := ctlOpenStore(ctx, e)
 	if err != nil {
@@ -75,7 +116,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	cfgPath := paths.ConfigPath(dir)
 	if _, err := os.Stat(cfgPath); os.IsNotExist(err) {
 		s := config.Defaults()
-		s.Hall = config.Hall{DivisionCode: "410102", Name: "郑州市中原区政务服务中心（演示）"}
+		s.Hall = h
 		if err := config.Save(cfgPath, s); err != nil {
 			return fmt.Errorf("demo settings: %w", err)
 		}

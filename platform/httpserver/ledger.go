@@ -48,11 +48,15 @@ func ParseLedgerRange(fromS, toS string, now time.Time) (from, to time.Time, err
 }
 
 // LedgerTotals sums rows; the average handling time is weighted by the
-// completed cases.
+// completed cases, the average satisfaction by the ratings.
 func LedgerTotals(rows []platform.LedgerRow) platform.LedgerRow {
 	var t platform.LedgerRow
-	var hours float64
+	var hours, levels float64
 	for _, r := range rows {
+		t.Rated += r.Rated
+		t.BadRatings += r.BadRatings
+		t.BadFollowedUp += r.BadFollowedUp
+		levels += r.AvgSatisfaction * float64(r.Rated)
 		t.Received += r.Received
 		t.Accepted += r.Accepted
 		t.Refused += r.Refused
@@ -63,6 +67,9 @@ func LedgerTotals(rows []platform.LedgerRow) platform.LedgerRow {
 	}
 	if t.Completed > 0 {
 		t.AvgHandlingHours = hours / float64(t.Completed)
+	}
+	if t.Rated > 0 {
+		t.AvgSatisfaction = levels / float64(t.Rated)
 	}
 	return t
 }

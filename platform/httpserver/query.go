@@ -227,7 +227,7 @@ func day(t time.Time) string {
 // progressView turns a case's progress into steps and dates, the masked
 // name and place names: nothing else personal.
 func (s *Server) progressView(ctx context.Context, p platform.Progress, now time.Time) *progressView {
-	v := &progressView{Name: p.MaskedName, Matter: p.MatterName, Mode: p.Mode,
+	v := &progressView{Name: p.MaskedName, Matter: p.MatterName, Mode: p.Mode, Scope: p.Scope,
 		Hall: s.placeName(ctx, p.Hall), Place: s.placeName(ctx, p.HandlingPlace)}
 	if v.Name == "" {
 		v.Name = "（未登记）"
@@ -235,35 +235,59 @@ func (s *Server) progressView(ctx context.Context, p platform.Progress, now time
 	if v.Matter == "" {
 		v.Matter = p.MatterCode
 	}
-	v.Steps = append(v.Steps, stepView{"收件", day(p.ReceivedAt)})
+	if p.Scope == platform.ScopeLocal {
+		v.Scope = ""
+	}
+	if p.Tasks > 1 {
+		v.Place = fmt.Sprintf("%s 等 %d 个办理地（已办结 %d 个）", v.Place, p.Tasks, p.TasksDone)
+	}
+	step := func(label, status string, t time.Time) {
+		v.Steps = append(v.Steps, stepView{Label: label, Date: day(t), status: status})
+	}
+	step("收件", "已收件，待受理", p.ReceivedAt)
 	switch {
 	case !p.RefusedAt.IsZero():
-		v.Steps = append(v.Steps, stepView{"不予受理", day(p.RefusedAt)})
-		v.Status = "不予受理（书面告知书已交申请人）"
+		step("不予受理", "不予受理（书面告知书已交申请人）", p.RefusedAt)
 	default:
-		v.Steps = append(v.Steps, stepView{"受理", day(p.AcceptedAt)})
+		step("受理", "已受理", p.AcceptedAt)
 		if p.HandlingPlace != p.Hall || !p.DispatchedAt.IsZero() {
-			v.Steps = append(v.Steps, stepView{"寄递 / 流转", day(p.DispatchedAt)},
-				stepView{"办理地签收", day(p.HandlerReceivedAt)})
+			step("寄递 / 流转", "已寄递 / 流转至办理地", p.DispatchedAt)
+			step("办理地签收", "办理地已签收，办理中", p.HandlerReceivedAt)
 		}
-		v.Steps = append(v.Steps, stepView{"办结", day(p.HandledAt)}, stepView{"结果送达", day(p.DeliveredAt)})
+		if !p.SentBackAt.IsZero() {
+			step("退回收件地（办理地不予办理）", "已退回收件地：办理地不予办理，请联系收件窗口", p.SentBackAt)
+			if p.Decision != platform.DecisionRefuse {
+				v.Steps[len(v.Steps)-1].status = "已重新寄递 / 流转至办理地"
+			}
+		}
+		switch {
+		case p.Decision == platform.DecisionRefuse && !p.HandledAt.IsZero():
+			step("办结（不予办理）", "已办结：办理地决定不予办理", p.HandledAt)
+		case p.Tasks > 1:
+			step("办结（各办理地均已办结）", "已办结", p.HandledAt)
+		default:
+			step("办结", "已办结", p.HandledAt)
+		}
+		if !p.ResultReceivedAt.IsZero() {
+			step("收件地签收寄回的办理结果", "办理结果已寄回收件地，待领取", p.ResultReceivedAt)
+		}
+		step("结果送达", "已结果送达", p.DeliveredAt)
 		if !p.ClosedAt.IsZero() {
-			v.Steps = append(v.Steps, stepView{"归档", day(p.ClosedAt)})
+			step("归档", "已归档", p.ClosedAt)
 		}
 	}
 	if !p.WithdrawnAt.IsZero() {
-		v.Steps = append(v.Steps, stepView{"申请人撤回", day(p.WithdrawnAt)})
+		step("申请人撤回", "已撤回", p.WithdrawnAt)
 	}
-	if v.Status == "" {
-		v.Status = "已收件，待受理"
-		for i := len(v.Steps) - 1; i >= 0; i-- {
-			if v.Steps[i].Date != "" {
-				v.Status = "已" + strings.TrimPrefix(v.Steps[i].Label, "申请人")
-				break
-			}
+	// The status is that of the latest step done.
+	v.Status = "已收件，待受理"
+	for i := len(v.Steps) - 1; i >= 0; i-- {
+		if v.Steps[i].Date != "" {
+			v.Status = v.Steps[i].status
+			break
 		}
 	}
-	if p.HandledAt.IsZero() && p.RefusedAt.IsZero() && p.WithdrawnAt.IsZero() {
+	if p.HandledAt.IsZero() && p.RefusedAt.IsZero() && p.WithdrawnAt.IsZero() && p.SentBackAt.IsZero() {
 		v.Due = day(p.DueAt)
 		if !p.DueAt.IsZero() && p.DueAt.Before(now) {
 			v.Status += "（已超过承诺时限）"

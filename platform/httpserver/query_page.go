@@ -33,6 +33,7 @@ small{color:#667}
 <dt>申请人</dt><dd>{{.Name}}</dd>
 <dt>事项</dt><dd>{{.Matter}}</dd>
 {{if .Mode}}<dt>办理模式</dt><dd>{{.Mode}}</dd>{{end}}
+{{if .Scope}}<dt>通办范围</dt><dd>{{.Scope}}</dd>{{end}}
 {{if .Hall}}<dt>收件地</dt><dd>{{.Hall}}</dd>{{end}}
 {{if .Place}}<dt>办理地</dt><dd>{{.Place}}</dd>{{end}}
 <dt>当前状态</dt><dd><strong>{{.Status}}</strong></dd>
@@ -63,10 +64,11 @@ type pageData struct {
 }
 
 type progressView struct {
-	Name, Matter, Mode, Hall, Place, Status, Due string
-	Steps                                        []stepView
+	Name, Matter, Mode, Scope, Hall, Place, Status, Due string
+	Steps                                               []stepView
 }
 
 type stepView struct {
 	Label, Date string
+	status      string // the case's status when this is the latest step done
 }

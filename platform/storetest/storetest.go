@@ -41,6 +41,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"TwoNodes", testTwoNodes},
 		{"Ledger", testLedger},
 		{"Lookup", testLookup},
+		{"LoopProgress", testLoopProgress},
 		{"Throttle", testThrottle},
 	}
 	for _, tc := range tests {
