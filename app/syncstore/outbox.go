@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tongban/app/cases"
+	"tongban/app/mailing"
 	"tongban/sync/client"
 	"tongban/sync/protocol"
 )
@@ -64,7 +65,9 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]client.Item, error) {
 
 // CaseRecord builds the platform's case record from a case's "received"
 // action. The handling place is the intake form's "handlingPlace" when it
-// names a place, else the collecting hall.
+// names a place, else the collecting hall. A 多地联办 case also carries its
+// further handling places (the form's "handlingPlaces", read as the mailing
+// does) so that every one of them receives the case.
 func CaseRecord(received protocol.Action, intakeJSON json.RawMessage) protocol.Case {
 	var in cases.Intake
 	_ = json.Unmarshal(intakeJSON, &in)
@@ -72,8 +75,20 @@ func CaseRecord(received protocol.Action, intakeJSON json.RawMessage) protocol.C
 	if p := in.Form["handlingPlace"]; protocol.ValidPlaceCode(p) {
 		place = p
 	}
+	var more []string
+	if in.Matter.Mode == cases.ModeMultiPlace {
+		all := mailing.Places(in.Matter.Mode, in.Form, received.Hall)
+		if place == received.Hall && len(all) > 0 {
+			place = all[0] // no valid "handlingPlace": the first of the list
+		}
+		for _, p := range all {
+			if p != place && len(more) < protocol.MaxCasePlaces {
+				more = append(more, p)
+			}
+		}
+	}
 	data, _ := json.Marshal(map[string]any{"matterName": in.Matter.Name, "catalogVersion": in.Matter.CatalogVersion})
-	return protocol.Case{ID: received.CaseID, Hall: received.Hall, HandlingPlace: place, MatterCode: in.Matter.Code,
+	return protocol.Case{ID: received.CaseID, Hall: received.Hall, HandlingPlace: place, Places: more, MatterCode: in.Matter.Code,
 		Mode: string(in.Matter.Mode), ProvisionalNumber: in.ProvisionalNo, DeviceID: received.DeviceID,
 		CreatedAt: received.DeviceTime, Data: data}
 }

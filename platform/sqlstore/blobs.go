@@ -38,7 +38,9 @@ func (s *Store) BlobVisible(ctx context.Context, d platform.Device, sha string) 
 	err := s.row(ctx, s.db, `SELECT 1 FROM blobs WHERE sha256 = ? AND hall = ?
 		UNION ALL SELECT 1 FROM case_blobs cb JOIN cases c ON c.id = cb.case_id
 			WHERE cb.sha256 = ? AND (c.hall = ? OR c.handling_place = ?)
-		LIMIT 1`, sha, d.Hall, sha, d.Hall, d.Hall).Scan(&one)
+		UNION ALL SELECT 1 FROM case_blobs cb JOIN case_places cp ON cp.case_id = cb.case_id
+			WHERE cb.sha256 = ? AND cp.place = ?
+		LIMIT 1`, sha, d.Hall, sha, d.Hall, d.Hall, sha, d.Hall).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -122,13 +123,66 @@ func (s *Store) Pull(ctx context.Context, d platform.Device, after int64, limit 
 	// number may include actions beyond this batch, which is harmless
 	// because every field of them only ever moves forward.
 	b.Cases = append(b.Cases, more...)
+	if err := s.fillPlaces(ctx, tx, b.Cases); err != nil {
+		return b, err
+	}
 	return b, nil
+}
+
+// fillPlaces sets the further handling places (多地联办) of the cases.
+func (s *Store) fillPlaces(ctx context.Context, q queryer, cs []protocol.StoredCase) error {
+	idx := make(map[string]int, len(cs))
+	ids := make([]any, 0, len(cs))
+	for i := range cs {
+		idx[cs[i].ID] = i
+		ids = append(ids, cs[i].ID)
+	}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 200)]
+		ids = ids[len(chunk):]
+		rows, err := s.query(ctx, q, `SELECT case_id, place FROM case_places WHERE case_id IN (?`+
+			strings.Repeat(", ?", len(chunk)-1)+`) ORDER BY case_id, place`, chunk...)
+		if err != nil {
+			return fmt.Errorf("read case places: %w", err)
+		}
+		for rows.Next() {
+			var id, place string
+			if err := rows.Scan(&id, &place); err != nil {
+				rows.Close()
+				return fmt.Errorf("read case places: %w", err)
+			}
+			if i, ok := idx[id]; ok {
+				cs[i].Places = append(cs[i].Places, place)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read case places: %w", err)
+		}
+	}
+	return nil
+}
+
+// inCasePlaces reports whether place is one of a case's further handling
+// places (多地联办).
+func (s *Store) inCasePlaces(ctx context.Context, q queryer, caseID, place string) (bool, error) {
+	var one int
+	err := s.row(ctx, q, `SELECT 1 FROM case_places WHERE case_id = ? AND place = ?`, caseID, place).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read case places: %w", err)
+	}
+	return true, nil
 }
 
 func (s *Store) pullCases(ctx context.Context, tx *sql.Tx, hall string, after int64, n int) ([]protocol.StoredCase, error) {
 	rows, err := s.query(ctx, tx, `SELECT `+caseCols+` FROM cases WHERE hall = ? AND seq > ?
 		UNION ALL SELECT `+caseCols+` FROM cases WHERE handling_place = ? AND hall <> ? AND seq > ?
-		ORDER BY 2 LIMIT ?`, hall, after, hall, hall, after, n)
+		UNION ALL SELECT `+caseCols+` FROM cases WHERE id IN (SELECT case_id FROM case_places WHERE place = ?)
+			AND hall <> ? AND handling_place <> ? AND seq > ?
+		ORDER BY 2 LIMIT ?`, hall, after, hall, hall, after, hall, hall, hall, after, n)
 	if err != nil {
 		return nil, fmt.Errorf("pull cases: %w", err)
 	}
@@ -147,7 +201,9 @@ func (s *Store) pullCases(ctx context.Context, tx *sql.Tx, hall string, after in
 func (s *Store) pullActions(ctx context.Context, tx *sql.Tx, hall string, after int64, n int) ([]protocol.StoredAction, error) {
 	rows, err := s.query(ctx, tx, `SELECT `+actionCols+` FROM actions WHERE case_hall = ? AND seq > ?
 		UNION ALL SELECT `+actionCols+` FROM actions WHERE case_place = ? AND case_hall <> ? AND seq > ?
-		ORDER BY 2 LIMIT ?`, hall, after, hall, hall, after, n)
+		UNION ALL SELECT `+actionCols+` FROM actions WHERE case_id IN (SELECT case_id FROM case_places WHERE place = ?)
+			AND case_hall <> ? AND case_place <> ? AND seq > ?
+		ORDER BY 2 LIMIT ?`, hall, after, hall, hall, after, hall, hall, hall, after, n)
 	if err != nil {
 		return nil, fmt.Errorf("pull actions: %w", err)
 	}
@@ -204,7 +260,12 @@ func (s *Store) Case(ctx context.Context, d platform.Device, id string) (protoco
 	if err != nil {
 		return c, nil, fmt.Errorf("read case: %w", err)
 	}
-	if c.Hall != d.Hall && c.HandlingPlace != d.Hall {
+	one := []protocol.StoredCase{c}
+	if err := s.fillPlaces(ctx, s.db, one); err != nil {
+		return c, nil, err
+	}
+	c = one[0]
+	if c.Hall != d.Hall && c.HandlingPlace != d.Hall && !slices.Contains(c.Places, d.Hall) {
 		// Not in scope: answer as if it did not exist, so that ids of other
 		// halls' cases cannot be probed.
 		return protocol.StoredCase{}, nil, platform.ErrNotFound

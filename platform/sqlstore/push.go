@@ -103,6 +103,16 @@ func (p *pushTx) putCase(c protocol.Case) (protocol.ItemResult, error) {
 	if err != nil {
 		return protocol.ItemResult{}, fmt.Errorf("read place: %w", err)
 	}
+	for _, pl := range c.Places {
+		err = p.s.row(p.ctx, p.tx, `SELECT code FROM places WHERE code = ?`, pl).Scan(&place)
+		if errors.Is(err, sql.ErrNoRows) {
+			return rejected(c.ID, protocol.Invalid("places", "unknown handling place "+pl,
+				"联办地点 "+pl+" 不在平台的地点目录中")), nil
+		}
+		if err != nil {
+			return protocol.ItemResult{}, fmt.Errorf("read place: %w", err)
+		}
+	}
 	p.seq++
 	_, err = p.s.exec(p.ctx, p.tx, `INSERT INTO cases (id, seq, hall, handling_place, matter_code, mode, provisional_number,
 		device_id, created_at, data, fingerprint, version, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
@@ -110,6 +120,11 @@ func (p *pushTx) putCase(c protocol.Case) (protocol.ItemResult, error) {
 		nullText(c.Data), fp, us(p.now))
 	if err != nil {
 		return protocol.ItemResult{}, fmt.Errorf("insert case: %w", err)
+	}
+	for _, pl := range c.Places {
+		if _, err := p.s.exec(p.ctx, p.tx, `INSERT INTO case_places (case_id, place) VALUES (?, ?)`, c.ID, pl); err != nil {
+			return protocol.ItemResult{}, fmt.Errorf("insert case place: %w", err)
+		}
 	}
 	if err := p.projectCase(c); err != nil {
 		return protocol.ItemResult{}, err
@@ -169,7 +184,13 @@ func (p *pushTx) putAction(a protocol.Action) (protocol.ItemResult, error) {
 		return r, fmt.Errorf("read case: %w", err)
 	}
 	if cs.hall != p.dev.Hall && cs.place != p.dev.Hall {
-		return rejected(a.ID, platform.ErrForbidden), nil
+		in, err := p.s.inCasePlaces(p.ctx, p.tx, a.CaseID, p.dev.Hall)
+		if err != nil {
+			return r, err
+		}
+		if !in {
+			return rejected(a.ID, platform.ErrForbidden), nil
+		}
 	}
 	fl, err := p.concurrent(a, cs)
 	if err != nil {

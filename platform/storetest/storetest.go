@@ -34,6 +34,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"OfficialNumbers", testOfficialNumbers},
 		{"NumberBlocks", testNumberBlocks},
 		{"RoutingAndScope", testRoutingAndScope},
+		{"MultiPlace", testMultiPlace},
 		{"PullPaging", testPullPaging},
 		{"ConcurrentDecisions", testConcurrentDecisions},
 		{"AccountsCatalog", testAccountsCatalog},

@@ -9,10 +9,13 @@ import (
 // never changes afterwards: everything that happens to the case is an Action.
 // Hall is where it was collected (收件地); HandlingPlace is the place that
 // handles the matter (办理地): when they differ the case is routed there.
+// Places are the further handling places of a 多地联办 case (each also
+// receives the case; HandlingPlace is the first place).
 type Case struct {
 	ID                string          `json:"id"`   // UUIDv7, client generated
 	Hall              string          `json:"hall"` // collecting hall's place code
 	HandlingPlace     string          `json:"handlingPlace"`
+	Places            []string        `json:"places,omitempty"` // 多地联办: places beyond HandlingPlace
 	MatterCode        string          `json:"matterCode"`
 	Mode              string          `json:"mode"` // 通办业务模式
 	ProvisionalNumber string          `json:"provisionalNumber,omitempty"`

@@ -59,6 +59,10 @@ func ValidateCase(c Case) *Error {
 		return Invalid("hall", "hall must be a place code", "收件地代码无效")
 	case !ValidPlaceCode(c.HandlingPlace):
 		return Invalid("handlingPlace", "handling place must be a place code", "办理地代码无效")
+	case len(c.Places) > MaxCasePlaces:
+		return Invalid("places", fmt.Sprintf("at most %d further handling places", MaxCasePlaces), "联办地点过多")
+	case !validPlaces(c.HandlingPlace, c.Places):
+		return Invalid("places", "places must be distinct place codes other than handlingPlace", "联办地点代码无效或重复")
 	case !ValidUUIDv7(c.DeviceID):
 		return Invalid("deviceId", "device id must be a UUIDv7", "设备标识无效")
 	case !shortText(c.MatterCode, 64) || c.MatterCode == "":
@@ -105,6 +109,25 @@ func ValidateAction(a Action) *Error {
 		}
 	}
 	return rawJSON("payload", a.Payload)
+}
+
+// MaxCasePlaces is how many further handling places a case may name.
+const MaxCasePlaces = 10
+
+// validPlaces reports whether every place is a place code, none repeated and
+// none equal to the case's handling place.
+func validPlaces(first string, places []string) bool {
+	for i, p := range places {
+		if !ValidPlaceCode(p) || p == first {
+			return false
+		}
+		for _, q := range places[:i] {
+			if q == p {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func shortText(s string, max int) bool { return len(s) <= max && utf8.ValidString(s) }

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,44 @@ func TestDecodePush(t *testing.T) {
 	}
 }
 
+func TestValidateCasePlaces(t *testing.T) {
+	base, err := Decode[Case](strings.NewReader(goodCase), MaxBodyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := make([]string, MaxCasePlaces+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("%06d", 500100+i)
+	}
+	tests := []struct {
+		name   string
+		places []string
+		ok     bool
+	}{
+		{"none", nil, true},
+		{"two more", []string{"420106", "440305"}, true},
+		{"at most", many[:MaxCasePlaces], true},
+		{"too many", many, false},
+		{"not a code", []string{"42010x"}, false},
+		{"too short", []string{"4201"}, false},
+		{"repeated", []string{"420106", "420106"}, false},
+		{"the handling place again", []string{"330106"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := base
+			c.Places = tc.places
+			e := ValidateCase(c)
+			if got, want := e == nil, tc.ok; got != want {
+				t.Fatalf("valid = %v, want %v (%v)", got, want, e)
+			}
+			if e != nil && e.Field != "places" {
+				t.Fatalf("field = %q, want places", e.Field)
+			}
+		})
+	}
+}
+
 func TestValidateAction(t *testing.T) {
 	base, err := Decode[Action](strings.NewReader(goodAction), MaxBodyBytes)
 	if err != nil {
@@ -95,6 +134,7 @@ func TestValidateAction(t *testing.T) {
 func FuzzDecodePush(f *testing.F) {
 	f.Add(`{"cases":[` + goodCase + `],"actions":[` + goodAction + `]}`)
 	f.Add(`{}`)
+	f.Add(`{"cases":[` + strings.Replace(goodCase, `"handlingPlace":"330106",`, `"handlingPlace":"330106","places":["420106","420106"],`, 1) + `]}`)
 	f.Add(`{"actions":[{"payload":{"a":` + strings.Repeat("[", 100) + `}}]}`)
 	f.Add(`{"cases":[{"createdAt":"9999-99-99"}]}`)
 	f.Add("\x00\xff")
