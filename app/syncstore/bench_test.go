@@ -3,6 +3,8 @@ package syncstore_test
 import (
 	"context"
 	"net/http"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -16,8 +18,14 @@ import (
 // official numbers) into an empty device, then runs a round with nothing new.
 //
 //	go test -run '^$' -bench DeviceRoundTrip -benchtime 1x ./app/syncstore
+//
+// TONGBAN_BENCH_CASES=N changes the 200 cases. (Issue 6's 10,000-case push
+// with 3 × 200 KB scans is bench/sync/figures: -fig a -cases 10000 -scan 200000.)
 func BenchmarkDeviceRoundTrip(b *testing.B) {
-	const n = 200
+	n := 200
+	if v, err := strconv.Atoi(os.Getenv("TONGBAN_BENCH_CASES")); err == nil && v > 0 {
+		n = v
+	}
 	for range b.N {
 		b.StopTimer()
 		ctx := context.Background()

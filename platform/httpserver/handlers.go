@@ -184,6 +184,9 @@ type caseResponse struct {
 	Actions []protocol.StoredAction `json:"actions"`
 }
 
+// pull answers the next batch after the cursor. With ?wait=N (seconds) an
+// empty batch is held until something arrives in the device's scope or
+// the wait ends (longpoll.go).
 func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	d, _ := deviceOf(r.Context())
 	q := r.URL.Query()
@@ -195,6 +198,11 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		limit = n
+	}
+	wait, err := parseWait(q.Get("wait"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	epoch, err := s.store.Epoch(r.Context())
 	if err != nil {
@@ -214,6 +222,12 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if b.Upto < after { // a cursor from the future: the database went back in time
 		s.writeError(w, r, errCursor)
 		return
+	}
+	if wait > 0 && len(b.Cases) == 0 && len(b.Actions) == 0 && !b.More {
+		var ok bool
+		if b, ok = s.waitPull(w, r, d, after, limit, b, wait); !ok {
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, protocol.PullResponse{Cases: b.Cases, Actions: b.Actions, More: b.More,
 		Cursor: encodeCursor(cursor{Epoch: epoch, Hall: d.Hall, Seq: b.Upto})})

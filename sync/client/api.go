@@ -10,8 +10,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"tongban/sync/protocol"
 )
@@ -168,7 +170,19 @@ func (a *API) Push(ctx context.Context, req protocol.PushRequest) (protocol.Push
 
 // Pull fetches the batch after cursor.
 func (a *API) Pull(ctx context.Context, cursor string, limit int) (protocol.PullResponse, error) {
+	return a.PullWait(ctx, cursor, limit, 0)
+}
+
+// PullWait is a long-poll pull: when nothing is new after cursor the
+// platform holds the request up to wait (whole seconds, capped by the
+// platform at protocol.MaxPullWait) and answers as soon as something in the
+// device's scope arrives, or an empty batch when the wait ends. wait 0 is
+// Pull. The platform answers 503 (EBUSY) when it holds too many waits.
+func (a *API) PullWait(ctx context.Context, cursor string, limit int, wait time.Duration) (protocol.PullResponse, error) {
 	q := url.Values{}
+	if secs := int(wait / time.Second); secs > 0 {
+		q.Set("wait", strconv.Itoa(secs))
+	}
 	if cursor != "" {
 		q.Set("cursor", cursor)
 	}
@@ -187,4 +201,37 @@ func (a *API) Pull(ctx context.Context, cursor string, limit int) (protocol.Pull
 		return out, offline(err)
 	}
 	return out, nil
+}
+
+// CaseRecord is GET /v1/cases/{id}: the platform's record of a case in the
+// device's scope and its whole journal, in case order.
+type CaseRecord struct {
+	Case    protocol.StoredCase     `json:"case"`
+	Actions []protocol.StoredAction `json:"actions"`
+}
+
+// Case reads one case of the device's scope from the platform.
+func (a *API) Case(ctx context.Context, id string) (CaseRecord, error) {
+	var out CaseRecord
+	if !protocol.ValidUUIDv7(id) {
+		return out, protocol.Invalid("caseId", "case id must be a UUIDv7", "办件标识无效")
+	}
+	err := a.doJSON(ctx, http.MethodGet, "/v1/cases/"+id, nil, http.StatusOK, &out)
+	return out, err
+}
+
+// CheckoutHolder folds a case's platform journal the way the platform
+// does: the actor of the last check-out the platform granted (not flagged)
+// and not released by that actor since, or "".
+func CheckoutHolder(actions []protocol.StoredAction) string {
+	holder := ""
+	for _, a := range actions {
+		switch {
+		case a.Kind == protocol.KindCheckedOut && !a.Flagged:
+			holder = a.Actor
+		case a.Kind == protocol.KindReleased && a.Actor == holder:
+			holder = ""
+		}
+	}
+	return holder
 }

@@ -26,6 +26,11 @@ type Config struct {
 	PullLimit  int              // pull batch size (default 500)
 	ChunkSize  int64            // scan bytes per PATCH (default 1 MiB)
 	Seed       uint64           // jitter seed (0: random)
+	// LongPoll is how long an idle device's pull waits on the platform for
+	// news (GET /v1/pull?wait=) between rounds: default 25 s, whole
+	// seconds, at most protocol.MaxPullWait and ¾ of HTTP.Timeout;
+	// negative: timer only. News starts a round at once.
+	LongPoll time.Duration
 }
 
 // Status is what the sync panel shows.
@@ -84,6 +89,18 @@ func New(cfg Config) *Syncer {
 	if cfg.Interval <= 0 {
 		cfg.Interval = 30 * time.Second
 	}
+	switch {
+	case cfg.LongPoll == 0:
+		cfg.LongPoll = 25 * time.Second
+	case cfg.LongPoll > protocol.MaxPullWait:
+		cfg.LongPoll = protocol.MaxPullWait
+	}
+	if t := cfg.HTTP.Timeout; t > 0 && cfg.LongPoll > t*3/4 {
+		cfg.LongPoll = t * 3 / 4 // the wait must end before the client gives up
+	}
+	if cfg.LongPoll < time.Second {
+		cfg.LongPoll = -1
+	}
 	if cfg.MinBackoff <= 0 {
 		cfg.MinBackoff = 2 * time.Second
 	}
@@ -129,11 +146,16 @@ func (s *Syncer) setProgress(sha string, off, size int64) {
 
 // Serve runs rounds on the timer and on Kick until ctx ends. After a failed
 // round it waits an exponential backoff with full jitter (a kick during the
-// backoff does not shorten it: the platform may be struggling).
+// backoff does not shorten it: the platform may be struggling). Between
+// successful rounds an idle device keeps one long-poll pull open
+// (Config.LongPoll): news in its scope starts a round at once.
 func (s *Syncer) Serve(ctx context.Context) error {
 	timer := time.NewTimer(0) // a first round at start-up
 	defer timer.Stop()
 	backoff := time.Duration(0)
+	var watch <-chan watchResult // the open long poll, nil when none
+	stopWatch := func() {}
+	defer func() { stopWatch() }()
 	for {
 		select {
 		case <-ctx.Done():
@@ -143,13 +165,19 @@ func (s *Syncer) Serve(ctx context.Context) error {
 			if backoff > 0 {
 				continue
 			}
-			if !timer.Stop() {
-				select {
-				case <-timer.C:
-				default:
+			stopTimer(timer)
+		case r := <-watch:
+			watch = nil
+			if !r.news {
+				if r.again {
+					watch, stopWatch = s.startWatch(ctx)
 				}
+				continue
 			}
+			stopTimer(timer)
 		}
+		stopWatch()
+		watch = nil
 		_, err := s.SyncNow(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -158,6 +186,9 @@ func (s *Syncer) Serve(ctx context.Context) error {
 		switch {
 		case err == nil:
 			backoff = 0
+			if s.cfg.LongPoll > 0 {
+				watch, stopWatch = s.startWatch(ctx)
+			}
 		case errors.Is(err, ErrNotEnrolled):
 			backoff = 0
 		default:
@@ -169,6 +200,58 @@ func (s *Syncer) Serve(ctx context.Context) error {
 		s.mu.Unlock()
 		timer.Reset(wait)
 	}
+}
+
+func stopTimer(t *time.Timer) {
+	if !t.Stop() {
+		select {
+		case <-t.C:
+		default:
+		}
+	}
+}
+
+// watchResult is how a long poll ended: news (run a round), or nothing
+// new and whether to open the next one (not after a failure, nor when the
+// platform answered at once without waiting: the timer takes over then).
+type watchResult struct{ news, again bool }
+
+// startWatch opens one long-poll pull in a goroutine; cancel ends it.
+func (s *Syncer) startWatch(ctx context.Context) (<-chan watchResult, func()) {
+	wctx, cancel := context.WithCancel(ctx)
+	out := make(chan watchResult, 1)
+	go func() { out <- s.watchOnce(wctx) }()
+	return out, cancel
+}
+
+// watchOnce waits on the platform for news after the stored cursor. It
+// only signals: the round that follows pulls and applies as usual, so the
+// answer (limit 1) is dropped.
+func (s *Syncer) watchOnce(ctx context.Context) watchResult {
+	cred, ok, err := s.cfg.Store.Credential(ctx)
+	if err != nil || !ok {
+		return watchResult{}
+	}
+	cur, err := s.cfg.Store.Cursor(ctx)
+	if err != nil {
+		return watchResult{}
+	}
+	api, err := NewAPI(cred.PlatformURL, cred.Token, s.cfg.HTTP)
+	if err != nil {
+		return watchResult{}
+	}
+	t0 := time.Now()
+	b, err := api.PullWait(ctx, cur, 1, s.cfg.LongPoll)
+	switch {
+	case err != nil:
+		if ctx.Err() == nil {
+			s.cfg.Logger.Debug("long poll ended", "err", err.Error())
+		}
+		return watchResult{}
+	case !b.Empty():
+		return watchResult{news: true}
+	}
+	return watchResult{again: time.Since(t0) >= s.cfg.LongPoll/2}
 }
 
 // nextBackoff doubles prev within [MinBackoff, MaxBackoff] and applies

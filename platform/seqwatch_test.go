@@ -1,0 +1,97 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+type fakeHead struct {
+	head  atomic.Int64
+	reads atomic.Int64
+}
+
+func (f *fakeHead) HeadSeq(context.Context) (int64, error) {
+	f.reads.Add(1)
+	return f.head.Load(), nil
+}
+
+func TestSeqWatcherWakesAndStops(t *testing.T) {
+	src := &fakeHead{}
+	src.head.Store(7)
+	w := NewSeqWatcher(src, 5*time.Millisecond, 2, nil)
+	if got := src.reads.Load(); got != 0 {
+		t.Fatalf("reads with nobody waiting: %d", got)
+	}
+	rel1, err := w.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel2, err := w.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Acquire(); !errors.Is(err, ErrTooManyWaiters) {
+		t.Fatalf("third waiter: %v, want ErrTooManyWaiters", err)
+	}
+	done := make(chan int64, 2)
+	for range 2 {
+		go func() {
+			h, err := w.Wait(context.Background(), 7, nil)
+			if err != nil {
+				h = -1
+			}
+			done <- h
+		}()
+	}
+	time.Sleep(30 * time.Millisecond)
+	select {
+	case h := <-done:
+		t.Fatalf("woke without a change (head %d)", h)
+	default:
+	}
+	src.head.Store(9)
+	for range 2 {
+		select {
+		case h := <-done:
+			if got, want := h, int64(9); got != want {
+				t.Fatalf("woke with head %d, want %d", got, want)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("waiter not woken after the head moved")
+		}
+	}
+	rel1()
+	rel1() // idempotent
+	rel2()
+	if got := w.Waiters(); got != 0 {
+		t.Fatalf("waiters after release: %d", got)
+	}
+	time.Sleep(30 * time.Millisecond)
+	n := src.reads.Load()
+	time.Sleep(50 * time.Millisecond)
+	if got := src.reads.Load(); got != n {
+		t.Fatalf("still polling with nobody waiting: %d → %d reads", n, got)
+	}
+}
+
+func TestSeqWatcherWaitEnds(t *testing.T) {
+	w := NewSeqWatcher(&fakeHead{}, 5*time.Millisecond, 0, nil)
+	rel, err := w.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rel()
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Millisecond)
+	defer cancel()
+	if _, err := w.Wait(ctx, 0, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("wait past its deadline: %v", err)
+	}
+	stop := make(chan struct{})
+	close(stop)
+	if _, err := w.Wait(context.Background(), 0, stop); !errors.Is(err, context.Canceled) {
+		t.Fatalf("wait after stop: %v", err)
+	}
+}
