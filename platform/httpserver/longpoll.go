@@ -19,11 +19,6 @@ const (
 	longPollRetry   = 5                      // Retry-After seconds on 503
 )
 
-// longPolls holds each Server's long-poll state. It is keyed by the
-// Server because the Server's fields live in server.go; a field there
-// would do the same (see the report of the sync work).
-var longPolls sync.Map // *Server → *longPoll
-
 // longPoll is a node's long-poll state: its one sequence watcher and, per
 // http.Server, a channel closed when that server shuts down (so that a
 // graceful shutdown does not wait for the waits to run out).
@@ -41,13 +36,7 @@ func newLongPoll(st platform.Store, every time.Duration, max int, s *Server) *lo
 	return lp
 }
 
-func (s *Server) longPoll() *longPoll {
-	if v, ok := longPolls.Load(s); ok {
-		return v.(*longPoll)
-	}
-	v, _ := longPolls.LoadOrStore(s, newLongPoll(s.store, longPollEvery, longPollWaiters, s))
-	return v.(*longPoll)
-}
+func (s *Server) longPoll() *longPoll { return s.polls }
 
 // stopFor returns a channel closed when the http.Server serving r shuts
 // down (nil when r did not come through one).

@@ -34,8 +34,7 @@ func TestLongPollRefusesBeyondTheCap(t *testing.T) {
 	s, err := New(Config{Store: st, Blobs: bs, UploadDir: filepath.Join(dir, "up")})
 	require.NoError(t, err)
 	lp := newLongPoll(st, 20*time.Millisecond, 1, s)
-	longPolls.Store(s, lp)
-	t.Cleanup(func() { longPolls.Delete(s) })
+	s.polls = lp
 
 	code, token := platform.NewEnrollCode(), platform.NewToken()
 	require.NoError(t, st.CreateEnrollCode(ctx, platform.EnrollCode{Hash: platform.HashSecret(platform.NormalizeEnrollCode(code)),

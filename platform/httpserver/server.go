@@ -40,7 +40,8 @@ type Server struct {
 	mux      *http.ServeMux
 	metrics  *metrics
 	uploads  *uploads
-	patterns []string // every route served, for the OpenAPI check
+	polls    *longPoll // long-poll pulls: the node's sequence watcher
+	patterns []string  // every route served, for the OpenAPI check
 }
 
 // New builds a Server and its routes.
@@ -67,6 +68,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.uploads = up
+	s.polls = newLongPoll(s.store, longPollEvery, longPollWaiters, s)
 	s.routes()
 	return s, nil
 }
