@@ -453,4 +453,13 @@ func TestMailPrintWaybillAndManifest(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "printed", string(job.Status))
 	require.Contains(t, fs.jobs[0].Title, bt.Number)
+
+	// The batch lists its manifest, with the job just printed.
+	bdocs, err := pr.Documents(bt.ID)
+	require.NoError(t, err)
+	require.Len(t, bdocs, 1)
+	require.Equal(t, "manifest", bdocs[0].Kind)
+	require.Equal(t, 1, bdocs[0].Printed)
+	_, err = pr.Documents("no-such-batch-or-case")
+	require.Error(t, err)
 }

@@ -153,6 +153,14 @@ func (s *PrintService) Documents(caseID string) ([]PrintDoc, error) {
 	}
 	ctx := context.Background()
 	d, err := e.svc.Detail(ctx, e.actor, caseID, false)
+	if errs.Code(err) == errs.ENOTFOUND {
+		if docs, ok, berr := s.batchDocuments(ctx, e, caseID); ok || berr != nil {
+			if berr != nil {
+				return nil, toAPI(s.w.log, op, berr)
+			}
+			return docs, nil
+		}
+	}
 	if err != nil {
 		return nil, toAPI(s.w.log, op, err)
 	}
@@ -166,23 +174,54 @@ func (s *PrintService) Documents(caseID string) ([]PrintDoc, error) {
 		if !s.printableNow(ctx, e, d.State, k.kind) {
 			continue
 		}
-		doc := PrintDoc{Kind: string(k.kind), Title: k.title, Paper: paperFor(set, k.key), Printer: printerSetting(set, k.key), Jobs: []printjobs.Job{}}
-		for _, j := range jobs {
-			if j.Kind != string(k.kind) {
-				continue
-			}
-			if j.Status == printjobs.StatusPrinted {
-				doc.Printed++
-			}
-			if doc.Last == nil {
-				jj := j
-				doc.Last = &jj
-			}
-			doc.Jobs = append(doc.Jobs, j)
-		}
-		out = append(out, doc)
+		out = append(out, printDoc(set, k, jobs))
 	}
 	return out, nil
+}
+
+// batchDocuments lists the documents of a mail batch (its manifest) when
+// ref is a batch id; ok is false when it is not one.
+func (s *PrintService) batchDocuments(ctx context.Context, e caseEnv, ref string) ([]PrintDoc, bool, error) {
+	m, err := s.w.mail.service(e.svc, e.audit)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := m.BatchOf(ctx, ref)
+	if errs.Code(err) == errs.ENOTFOUND {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	if len(b.Items) == 0 {
+		return []PrintDoc{}, true, nil
+	}
+	// Manifest jobs are recorded under the batch's first case.
+	jobs, err := s.jobs().List(ctx, b.Items[0].CaseID)
+	if err != nil {
+		return nil, true, err
+	}
+	k, _ := kindInfo(string(printing.KindManifest))
+	return []PrintDoc{printDoc(s.settings(), k, jobs)}, true, nil
+}
+
+// printDoc is a document kind with its print jobs (of that kind).
+func printDoc(set config.Settings, k printKindInfo, jobs []printjobs.Job) PrintDoc {
+	doc := PrintDoc{Kind: string(k.kind), Title: k.title, Paper: paperFor(set, k.key), Printer: printerSetting(set, k.key), Jobs: []printjobs.Job{}}
+	for _, j := range jobs {
+		if j.Kind != string(k.kind) {
+			continue
+		}
+		if j.Status == printjobs.StatusPrinted {
+			doc.Printed++
+		}
+		if doc.Last == nil {
+			jj := j
+			doc.Last = &jj
+		}
+		doc.Jobs = append(doc.Jobs, j)
+	}
+	return doc
 }
 
 // Preview renders document kind of case caseID as Print would print it
