@@ -20,7 +20,7 @@ func (s *Service) Rate(ctx context.Context, actor Actor, caseID string, basedOn 
 		followUpDays = DefaultFollowUpWorkingDays
 	}
 	in.FollowUpDue = ""
-	return s.appendSteps(ctx, actor, caseID, basedOn, step{kind: KindRated, payload: func(st State) (any, error) {
+	st, err := s.appendSteps(ctx, actor, caseID, basedOn, step{kind: KindRated, payload: func(st State) (any, error) {
 		if err := s.ownHall(st); err != nil {
 			return nil, err
 		}
@@ -30,6 +30,10 @@ func (s *Service) Rate(ctx context.Context, actor Actor, caseID string, basedOn 
 		}
 		return in, nil
 	}})
+	if err != nil {
+		s.recordRefusal(ctx, actor, caseID, KindRated, err) // another hall's case, a second rating...
+	}
+	return st, err
 }
 
 // FollowUp records a step of a 差评's follow-up or appeal: kind is one of
@@ -39,12 +43,16 @@ func (s *Service) FollowUp(ctx context.Context, actor Actor, caseID string, base
 	if kind == KindRated || !slices.Contains(RatingKinds, kind) {
 		return State{}, errs.Invalid("kind", "not a follow-up kind: "+string(kind), "不是差评跟进操作")
 	}
-	return s.appendSteps(ctx, actor, caseID, basedOn, step{kind: kind, reason: "", payload: func(st State) (any, error) {
+	st, err := s.appendSteps(ctx, actor, caseID, basedOn, step{kind: kind, reason: "", payload: func(st State) (any, error) {
 		if err := s.ownHall(st); err != nil {
 			return nil, err
 		}
 		return p, nil
 	}})
+	if err != nil {
+		s.recordRefusal(ctx, actor, caseID, kind, err)
+	}
+	return st, err
 }
 
 func (s *Service) ownHall(st State) error {

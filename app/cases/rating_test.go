@@ -114,6 +114,10 @@ func TestRatingOtherHallRefused(t *testing.T) {
 	j, err := f.svc.journal(ctx, st.CaseID)
 	require.NoError(t, err)
 	require.Len(t, j, st.Version, "nothing recorded")
+	var n int
+	require.NoError(t, f.db.Reader().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'case.refused_attempt'
+		AND object_id = ? AND detail LIKE '%rated%'`, st.CaseID).Scan(&n))
+	require.Equal(t, 1, n, "the refused rating is recorded in the audit log")
 }
 
 // FuzzRatingPayload feeds arbitrary payloads of every 好差评 kind to the
