@@ -360,10 +360,8 @@ func (h *HandlingService) Decide(in DecideInput) (CaseResult, error) {
 		return CaseResult{}, toAPI(h.w.log, op, err)
 	}
 	st := d.State
-	if st.Version != in.BasedOn {
-		return CaseResult{}, toAPI(h.w.log, op, errs.New(errs.ECONFLICT,
-			fmt.Sprintf("case is at version %d, action based on %d", st.Version, in.BasedOn),
-			fmt.Sprintf("办件已被他人更新（最后操作：%s），请刷新后再操作", st.LastActor)))
+	if err := e.svc.CheckFresh(ctx, e.actor, in.CaseID, in.BasedOn, cases.KindHandled); err != nil {
+		return CaseResult{}, toAPI(h.w.log, op, err)
 	}
 	p := cases.Handling{Place: e.hall, Decision: in.Decision, Reasons: in.Reasons, Result: strings.TrimSpace(in.Result),
 		ResultDelivery: in.ResultDelivery, ReturnWaybill: strings.TrimSpace(in.ReturnWaybill)}

@@ -2,7 +2,8 @@
 # e2e-loop.sh runs the cross-province loop end to end (e2e/loop, node:test + playwright-core in
 # Debian's Chromium): one platform (cmd/platform on SQLite, demo places) and two workstations
 # (cmd/tongban-web): hall A 410102 郑州市中原区 collects, place B 330106 杭州市西湖区 handles.
-# Both are seeded with the demo accounts and enrolled with the platform's one-time codes.
+# A third workstation C 410305 洛阳市涧西区 (Henan: 全豫通办) is the second place of a 多地联办 case.
+# All are seeded with the demo accounts and enrolled with the platform's one-time codes.
 #   E2E_KEEP=1  keep the temporary data directories and logs
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,6 +14,8 @@ chromium="${CHROMIUM:-/usr/bin/chromium}"
 [ -x "$chromium" ] || die "$chromium is missing (Debian package chromium): run scripts/deps.sh test"
 
 "$ROOT/scripts/build.sh" web
+# This run's loop screenshots only.
+find "$ROOT/e2e/screenshots" -maxdepth 1 -name '[0-9]-*.png' -delete 2>/dev/null || true
 mkdir -p "$TMPROOT/bin"
 (cd "$ROOT" && go build -o "$TMPROOT/bin/platform" ./cmd/platform && go build -o "$TMPROOT/bin/tongbanctl" ./cmd/tongbanctl)
 ctl="$TMPROOT/bin/tongbanctl"
@@ -62,6 +65,9 @@ seed_ws() {
 }
 seed_ws "$work/a" "$code_a"
 seed_ws "$work/b" "$code_b" --hall 330106 --hall-name "杭州市西湖区行政服务中心（演示）"
+code_c="$("$TMPROOT/bin/platform" admin --db "sqlite:$work/platform/platform.db" enroll-code --hall 410305)" ||
+	die "no enrollment code for 410305"
+seed_ws "$work/c" "$code_c" --hall 410305 --hall-name "洛阳市涧西区政务服务中心（演示）"
 
 # start_ws NAME: tongban-web on a free port; prints its URL.
 start_ws() {
@@ -73,15 +79,16 @@ start_ws() {
 }
 url_a="$(start_ws a)" || die "workstation A did not start"
 url_b="$(start_ws b)" || die "workstation B did not start"
-say "workstation A (410102) at $url_a, B (330106) at $url_b"
+url_c="$(start_ws c)" || die "workstation C did not start"
+say "workstation A (410102) at $url_a, B (330106) at $url_b, C (410305) at $url_c"
 
 set +e
-(cd "$ROOT/e2e" && TONGBAN_URL="$url_a" TONGBAN_URL_A="$url_a" TONGBAN_URL_B="$url_b" TONGBAN_PLATFORM="$platform_url" \
+(cd "$ROOT/e2e" && TONGBAN_URL="$url_a" TONGBAN_URL_A="$url_a" TONGBAN_URL_B="$url_b" TONGBAN_URL_C="$url_c" TONGBAN_PLATFORM="$platform_url" \
 	CHROMIUM="$chromium" node --test --test-concurrency=1 loop/*.test.mjs </dev/null)
 rc=$?
 set -e
 if [ "$rc" -ne 0 ]; then
-	for f in a.log b.log platform/platform.log; do
+	for f in a.log b.log c.log platform/platform.log; do
 		echo "--- last lines of $work/$f:" >&2
 		tail -n 30 "$work/$f" >&2 || true
 	done

@@ -118,6 +118,8 @@ do_build_windows() { "$ROOT/scripts/build.sh" windows; }
 
 do_e2e() { timeout 600 "$ROOT/scripts/e2e.sh"; }
 
+do_e2e_loop() { timeout 900 "$ROOT/scripts/e2e-loop.sh"; }
+
 do_smoke() { timeout 180 "$ROOT/scripts/smoke.sh"; }
 
 say "Tongban test run: $(date -u '+%Y-%m-%d %H:%M:%SZ'), $(nproc) cores, logs in ${LOGDIR#"$ROOT"/}/"
@@ -134,6 +136,7 @@ else
 	step build-linux "deps frontend-build" do_build_linux
 	step build-windows "deps frontend-build" do_build_windows
 	step e2e "deps frontend-build" do_e2e
+	step e2e-loop "deps frontend-build" do_e2e_loop
 	step smoke "build-linux" do_smoke
 fi
 

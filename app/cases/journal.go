@@ -72,8 +72,48 @@ func (s *Service) get(ctx context.Context, caseID string) (State, []Action, erro
 	return st, j, err
 }
 
+// CheckFresh reports (ECONFLICT) whether a step of kind based on version
+// basedOn would be refused as stale, without writing anything.
+func (s *Service) CheckFresh(ctx context.Context, actor Actor, caseID string, basedOn int, kind Kind) error {
+	st, j, err := s.get(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	return s.fresh(j, st, basedOn, actor, []step{{kind: kind}})
+}
+
+func (s *Service) fresh(j []Action, st State, basedOn int, actor Actor, steps []step) error {
+	if st.Version == basedOn || s.otherPlacesOnly(j, basedOn, actor, steps) {
+		return nil
+	}
+	return errs.New(errs.ECONFLICT, fmt.Sprintf("case is at version %d, action based on %d", st.Version, basedOn),
+		fmt.Sprintf("办件已被他人更新（最后操作：%s），请刷新后再操作", st.LastActor))
+}
+
+// otherPlacesOnly reports whether a handling place's step may go on from a
+// stale version: every action since basedOn was taken at another place (a
+// 多地联办 case's other tasks, pulled meanwhile), so nothing this place saw
+// has changed. The machine still checks the step against the current state.
+func (s *Service) otherPlacesOnly(j []Action, basedOn int, actor Actor, steps []step) bool {
+	if actor.Role != RoleHandler || basedOn < 1 || basedOn > len(j) {
+		return false
+	}
+	for _, st := range steps {
+		if st.kind != KindHandlerReceived && st.kind != KindHandled {
+			return false
+		}
+	}
+	for _, a := range j[basedOn:] {
+		if a.HallCode == s.cfg.HallCode {
+			return false
+		}
+	}
+	return true
+}
+
 // appendSteps appends steps to an existing case in one transaction, after
-// checking that the case is still at version basedOn.
+// checking that the case is still at version basedOn (or that only other
+// places acted since: otherPlacesOnly).
 func (s *Service) appendSteps(ctx context.Context, actor Actor, caseID string, basedOn int, steps ...step) (State, error) {
 	if err := checkActor(actor); err != nil {
 		return State{}, err
@@ -88,9 +128,8 @@ func (s *Service) appendSteps(ctx context.Context, actor Actor, caseID string, b
 		if err != nil {
 			return err
 		}
-		if st.Version != basedOn {
-			return errs.New(errs.ECONFLICT, fmt.Sprintf("case is at version %d, action based on %d", st.Version, basedOn),
-				fmt.Sprintf("办件已被他人更新（最后操作：%s），请刷新后再操作", st.LastActor))
+		if err := s.fresh(j, st, basedOn, actor, steps); err != nil {
+			return err
 		}
 		st, err = s.write(ctx, tx, actor, st, steps)
 		out = st

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -185,4 +186,45 @@ func TestLoopRefusalsAreRecorded(t *testing.T) {
 	require.NoError(t, f.db.Reader().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'case.refused_attempt' AND object_id = ?
 		AND actor = 'handlerB' AND detail LIKE '%handler_received%'`, st.CaseID).Scan(&n))
 	require.Equal(t, 1, n)
+}
+
+// TestLoopOtherPlacesDoNotMakeStale: a handling place may decide on the
+// version it saw when only another place of a 多地联办 case acted since; any
+// other change still makes its step stale.
+func TestLoopOtherPlacesDoNotMakeStale(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	m := crimeMatter()
+	m.Mode = ModeMultiPlace
+	st := f.acceptedProxy(t, m)
+	st = mustRecord(t, f, clerk, st, KindDispatched, Dispatch{Places: []string{"330106"}, Waybill: "B1"})
+	st = mustRecord(t, f, clerk, st, KindDispatched, Dispatch{Places: []string{"410305"}, Waybill: "C1"})
+	placeSvc := func(hall string) *Service {
+		s, err := New(ctx, f.db, f.audit, f.svc.Calendar(), Config{DeviceID: "dev-" + hall, HallCode: hall, Now: func() time.Time { return testNow }})
+		require.NoError(t, err)
+		return s
+	}
+	b, c := placeSvc("330106"), placeSvc("410305")
+	seenByC := st.Version
+	st, err := b.Record(ctx, handlerB, st.CaseID, st.Version, KindHandlerReceived, "", Handling{Place: "330106", Waybill: "B1"})
+	require.NoError(t, err)
+	st, err = c.Record(ctx, handlerB, st.CaseID, seenByC, KindHandlerReceived, "", Handling{Place: "410305", Waybill: "C1"})
+	require.NoError(t, err, "only B acted since C looked")
+	seenByC = st.Version
+	st, err = b.Record(ctx, handlerB, st.CaseID, st.Version, KindHandled, "", Handling{Place: "330106", Result: "同意"})
+	require.NoError(t, err)
+	_, err = c.Record(ctx, handlerB, st.CaseID, seenByC, KindHandled, "", Handling{Place: "410305", Result: "同意"})
+	require.NoError(t, err)
+
+	// The collecting hall's clerk on a stale version is refused as before.
+	st2 := f.acceptedProxy(t, m)
+	_, err = f.svc.Record(ctx, clerk, st2.CaseID, st2.Version-1, KindDispatched, "", Dispatch{Places: []string{"330106"}})
+	require.Equal(t, errs.ECONFLICT, errs.Code(err))
+	// So is a place whose own earlier work came in between.
+	st2 = mustRecord(t, f, clerk, st2, KindDispatched, Dispatch{Places: []string{"410305"}, Waybill: "C2"})
+	seen := st2.Version
+	st2, err = c.Record(ctx, handlerB, st2.CaseID, st2.Version, KindHandlerReceived, "", Handling{Place: "410305", Waybill: "C2"})
+	require.NoError(t, err)
+	_, err = c.Record(ctx, handlerB, st2.CaseID, seen, KindHandled, "", Handling{Place: "410305"})
+	require.Equal(t, errs.ECONFLICT, errs.Code(err))
 }

@@ -235,9 +235,16 @@ func (p *pushTx) concurrent(a protocol.Action, cs caseScope) (bool, error) {
 	if a.BasedOnVersion >= cs.version {
 		return false, nil
 	}
+	// A handling place decides its own task: the other places of a 多地联办
+	// case working on theirs meanwhile is not a concurrent decision.
+	q := `SELECT COUNT(*) FROM actions WHERE case_id = ? AND case_version > ? AND device_id <> ? AND flagged = 0`
+	args := []any{a.CaseID, a.BasedOnVersion, a.DeviceID}
+	if a.Role == "handler" {
+		q += ` AND hall = ?`
+		args = append(args, a.Hall)
+	}
 	var n int
-	err := p.s.row(p.ctx, p.tx, `SELECT COUNT(*) FROM actions WHERE case_id = ? AND case_version > ? AND device_id <> ? AND flagged = 0`,
-		a.CaseID, a.BasedOnVersion, a.DeviceID).Scan(&n)
+	err := p.s.row(p.ctx, p.tx, q, args...).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("check concurrent actions: %w", err)
 	}

@@ -84,6 +84,25 @@ func testMultiPlace(t *testing.T, open func() platform.Store) {
 	_, actions, _ = pullAll(t, s, a, curA, 100)
 	assert.Equal(t, []string{hb.ID, hc.ID}, actionIDs(actions))
 
+	// Each place decides its own task on the version it saw: the other
+	// place's work meanwhile is not a concurrent decision (not flagged);
+	// a second decision at the same place on a stale version is.
+	db := NewAction(b, multi.ID, "handled", 3)
+	db.Role = "handler"
+	dc := NewAction(c, multi.ID, "handled", 3)
+	dc.Role = "handler"
+	rb = push(t, s, b, nil, []protocol.Action{db})
+	require.Equal(t, protocol.StatusCreated, rb.Actions[0].Status, "%+v", rb.Actions[0].Error)
+	rc = push(t, s, c, nil, []protocol.Action{dc})
+	require.Equal(t, protocol.StatusCreated, rc.Actions[0].Status, "%+v", rc.Actions[0].Error)
+	assert.False(t, rc.Actions[0].Flagged, "another place's task is not a concurrent decision")
+	b2, _ := Enroll(t, s, b.Hall)
+	db2 := NewAction(b2, multi.ID, "handled", 3)
+	db2.Role, db2.Actor = "handler", "handler2"
+	rb2 := push(t, s, b2, nil, []protocol.Action{db2})
+	require.Equal(t, protocol.StatusCreated, rb2.Actions[0].Status, "%+v", rb2.Actions[0].Error)
+	assert.True(t, rb2.Actions[0].Flagged, "a second decision at the same place on a stale version is flagged")
+
 	// D sees nothing, by pull, by id or by blob, and may not act.
 	cases, actions, _ = pullAll(t, s, d, 0, 100)
 	assert.Empty(t, cases)
