@@ -254,6 +254,11 @@ const intakeEn: IntakeMessages = {
     privacy:
       'Personal data is masked in lists; the full data is shown only in the case detail, and every such view is audited.',
   },
+  checkout: {
+    out: 'Check out (offline work)',
+    in: 'Check in',
+    hint: 'Check the case out on the platform before deciding offline: a decision someone else takes meanwhile is flagged for a supervisor. Check it in once back online and synced.',
+  },
   caseDetail: {
     title: 'Case',
     back: 'Back (Esc)',
