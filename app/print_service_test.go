@@ -257,7 +257,8 @@ func TestSupplementAndRefusalNotices(t *testing.T) {
 	_, err = s.print.Preview(caseID, "refusal")
 	require.Equal(t, "ECONFLICT", apiErr(t, err).Code, "no refusal yet")
 	_, err = s.print.Preview(caseID, "waybill")
-	require.Equal(t, "EINVALID", apiErr(t, err).Code)
+	require.Equal(t, "ENOTFOUND", apiErr(t, err).Code, "not in a mailing batch: no waybill")
+	require.Contains(t, apiErr(t, err).Zh, "尚未加入邮寄批次")
 
 	ref, err := s.cases.Refuse(caseID, sup.State.Version, []string{"补正后仍不符合要求"}, []string{"《行政许可法》第三十二条"})
 	require.NoError(t, err)
