@@ -86,6 +86,10 @@ describe('多地联办 (one place), mailed result, bad rating', () => {
   it('A signs the return parcel by its waybill and hands over', async () => {
     await syncUntil('the result on A', a, b, async () => (await detail(a, st.caseId)).state.status === 'handled')
     const { page } = a
+    // A is told: the home screen lists the result waiting for the counter.
+    await goto(a, '/home')
+    await page.locator('[data-test="alerts-waiting-item"]', { hasText: '工作调动户口迁移' }).first().waitFor()
+    await shot(page, 'a-home-result-waiting')
     await goto(a, `/cases/${st.caseId}`)
     await page.locator('[data-test="need-arrival"]').waitFor()
     await shot(page, 'a-result-mailed')
