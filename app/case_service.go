@@ -56,18 +56,31 @@ func (d *caseDeps) env(roles ...account.Role) (caseEnv, error) {
 	if err != nil {
 		return caseEnv{}, err
 	}
-	db, err := d.w.ready()
+	svc, log, err := d.build()
 	if err != nil {
 		return caseEnv{}, err
 	}
 	d.w.mu.RLock()
-	hall := d.w.settings.Hall.DivisionCode
 	cat := d.w.catalog
-	dev := d.w.deviceID
-	now := d.w.now
+	d.w.mu.RUnlock()
+	return caseEnv{svc: svc, audit: log, cat: cat, user: u,
+		actor: cases.Actor{Username: u.Username, DisplayName: u.DisplayName, Role: cases.Role(u.Role)}}, nil
+}
+
+// build returns the case journal and audit log of the open database for
+// the hall in the settings, made once and rebuilt when the database (a
+// restore) or the hall changes. It needs no session: background work
+// (courier tracking) uses it too.
+func (d *caseDeps) build() (*cases.Service, *audit.Log, error) {
+	db, err := d.w.ready()
+	if err != nil {
+		return nil, nil, err
+	}
+	d.w.mu.RLock()
+	hall, dev, now := d.w.settings.Hall.DivisionCode, d.w.deviceID, d.w.now
 	d.w.mu.RUnlock()
 	if hall == "" {
-		return caseEnv{}, errs.New(errs.EINVALID, "hall division code not set",
+		return nil, nil, errs.New(errs.EINVALID, "hall division code not set",
 			"本机尚未设置服务大厅的行政区划代码，暂不能办件：请管理员在“系统设置”中填写后再试")
 	}
 	d.mu.Lock()
@@ -77,22 +90,21 @@ func (d *caseDeps) env(roles ...account.Role) (caseEnv, error) {
 		if d.db != db || d.cal == nil {
 			cal, err := cases.LoadCalendar(ctx, db)
 			if err != nil {
-				return caseEnv{}, fmt.Errorf("calendar: %w", err)
+				return nil, nil, fmt.Errorf("calendar: %w", err)
 			}
 			if err := cal.EnsureBuiltin(ctx); err != nil {
-				return caseEnv{}, fmt.Errorf("calendar: %w", err)
+				return nil, nil, fmt.Errorf("calendar: %w", err)
 			}
 			d.cal = cal
 			d.audit = audit.New(db, dev, now)
 		}
 		svc, err := cases.New(ctx, db, d.audit, d.cal, cases.Config{DeviceID: dev, HallCode: hall, Now: now})
 		if err != nil {
-			return caseEnv{}, fmt.Errorf("case service: %w", err)
+			return nil, nil, fmt.Errorf("case service: %w", err)
 		}
 		d.db, d.hall, d.svc = db, hall, svc
 	}
-	return caseEnv{svc: d.svc, audit: d.audit, cat: cat, user: u,
-		actor: cases.Actor{Username: u.Username, DisplayName: u.DisplayName, Role: cases.Role(u.Role)}}, nil
+	return d.svc, d.audit, nil
 }
 
 // rememberRead records that the reader read number now.

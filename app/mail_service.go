@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -140,7 +139,7 @@ func (r *mailRunner) every() time.Duration {
 // background builds the service for the poller: no session, the hall
 // from the settings; ok is false while there is nothing to poll for.
 func (r *mailRunner) background() (*mailing.Service, bool) {
-	svc, log, err := r.deps.sessionless()
+	svc, log, err := r.deps.build()
 	if err != nil {
 		return nil, false
 	}
@@ -149,40 +148,6 @@ func (r *mailRunner) background() (*mailing.Service, bool) {
 		return nil, false
 	}
 	return m, true
-}
-
-// sessionless returns the case service of the open database without a
-// signed-in user (background work), built like env builds it.
-func (d *caseDeps) sessionless() (*cases.Service, *audit.Log, error) {
-	db, err := d.w.ready()
-	if err != nil {
-		return nil, nil, err
-	}
-	d.w.mu.RLock()
-	hall, dev, now := d.w.settings.Hall.DivisionCode, d.w.deviceID, d.w.now
-	d.w.mu.RUnlock()
-	if hall == "" {
-		return nil, nil, errs.New(errs.EINVALID, "hall division code not set", "本机尚未设置服务大厅的行政区划代码")
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.svc == nil || d.db != db || d.hall != hall {
-		ctx := context.Background()
-		if d.db != db || d.cal == nil {
-			cal, err := cases.LoadCalendar(ctx, db)
-			if err != nil {
-				return nil, nil, fmt.Errorf("calendar: %w", err)
-			}
-			d.cal = cal
-			d.audit = audit.New(db, dev, now)
-		}
-		svc, err := cases.New(ctx, db, d.audit, d.cal, cases.Config{DeviceID: dev, HallCode: hall, Now: now})
-		if err != nil {
-			return nil, nil, fmt.Errorf("case service: %w", err)
-		}
-		d.db, d.hall, d.svc = db, hall, svc
-	}
-	return d.svc, d.audit, nil
 }
 
 // casesJournal adapts cases.Service to mailing.Journal: reads are masked
