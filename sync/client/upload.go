@@ -50,6 +50,7 @@ func (s *Syncer) uploadAll(ctx context.Context, api *API) (int, error) {
 // after each, so an interruption or a restart resumes instead of starting over.
 func (s *Syncer) upload(ctx context.Context, api *API, u Upload) error {
 	for attempt := 0; attempt < 2; attempt++ {
+		fresh := false
 		if u.URL == "" {
 			has, err := api.HasBlob(ctx, u.SHA256)
 			if err != nil {
@@ -62,12 +63,12 @@ func (s *Syncer) upload(ctx context.Context, api *API, u Upload) error {
 			if err != nil {
 				return err
 			}
-			u.URL, u.Offset = url, 0
+			u.URL, u.Offset, fresh = url, 0, true
 			if err := s.cfg.Store.SaveUpload(ctx, u.SHA256, u.URL, 0); err != nil {
 				return err
 			}
 		}
-		err := s.resume(ctx, api, u)
+		err := s.resume(ctx, api, u, fresh)
 		if !errors.Is(err, errUploadGone) {
 			return err
 		}
@@ -88,10 +89,15 @@ func (s *Syncer) upload(ctx context.Context, api *API, u Upload) error {
 	return offline(errors.New("upload could not be restarted"))
 }
 
-func (s *Syncer) resume(ctx context.Context, api *API, u Upload) error {
-	off, err := api.UploadOffset(ctx, u.URL)
-	if err != nil {
-		return err
+// resume sends the rest of an upload. A fresh one starts at 0 without
+// asking; one found in the store asks the platform where it stopped.
+func (s *Syncer) resume(ctx context.Context, api *API, u Upload, fresh bool) error {
+	var off int64
+	if !fresh {
+		var err error
+		if off, err = api.UploadOffset(ctx, u.URL); err != nil {
+			return err
+		}
 	}
 	if off > u.Size {
 		return errUploadGone
