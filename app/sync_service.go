@@ -48,7 +48,8 @@ type SyncStatus struct {
 
 // SyncService reports and drives the platform sync.
 type SyncService struct {
-	w *Workstation
+	w    *Workstation
+	deps *caseDeps // the case journal, for check-out; nil: built per call
 }
 
 // syncRunner owns the sync loop of the open database.
@@ -435,7 +436,11 @@ func (s *SyncService) CheckIn(caseID string) (CheckOutResult, error) {
 
 func (s *SyncService) checkOutIn(caseID string, out bool) (CheckOutResult, error) {
 	res := CheckOutResult{CaseID: caseID}
-	e, err := newCaseDeps(s.w).env(account.RoleClerk, account.RoleFieldAgent, account.RoleHandler, account.RoleSupervisor)
+	deps := s.deps
+	if deps == nil {
+		deps = newCaseDeps(s.w)
+	}
+	e, err := deps.env(account.RoleClerk, account.RoleFieldAgent, account.RoleHandler, account.RoleSupervisor)
 	if err != nil {
 		return res, err
 	}

@@ -256,7 +256,7 @@ func (w *Workstation) Services() map[string]any {
 		"AuthService":     &AuthService{w: w},
 		"CatalogService":  &CatalogService{w: w},
 		"SettingsService": &SettingsService{w: w},
-		"SyncService":     &SyncService{w: w},
+		"SyncService":     &SyncService{w: w, deps: cd},
 		"ScanService":     &ScanService{w: w, st: w.scans},
 		"PrintService":    NewPrintService(w, nil),
 		"RatingService":   &RatingService{w: w, deps: cd},
