@@ -307,8 +307,17 @@ func (h *HandlingService) File(caseID, sha256 string) (FileData, error) {
 			mt = mt[:i]
 		}
 	}
+	if !viewableTypes[mt] {
+		// Bytes from another workstation are shown in the app's own origin
+		// (a blob: URL in an iframe): never as HTML or script.
+		mt = "application/octet-stream"
+	}
 	return FileData{Name: f.Name, MediaType: mt, Base64: base64.StdEncoding.EncodeToString(b)}, nil
 }
+
+// viewableTypes are the media types the viewer may render.
+var viewableTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true, "image/gif": true,
+	"image/webp": true, "image/bmp": true, "image/tiff": true}
 
 // fileBytes reads a file from the blob store, fetching it first if needed.
 func (h *HandlingService) fileBytes(ctx context.Context, f caseFile) ([]byte, error) {

@@ -478,6 +478,9 @@ func (h *HandlingService) SignResult(caseID, waybill string) (CaseResult, error)
 	if err != nil {
 		return CaseResult{}, toAPI(h.w.log, op, err)
 	}
+	if err := h.hallCase(ctx, e, caseID, cases.KindResultArrived); err != nil {
+		return CaseResult{}, toAPI(h.w.log, op, err)
+	}
 	st, err := e.svc.Record(ctx, e.actor, caseID, version, cases.KindResultArrived, "",
 		cases.ResultArrival{Waybill: cases.NormalizeWaybill(waybill)})
 	return h.done(e, op, st, err)
@@ -492,6 +495,9 @@ func (h *HandlingService) HandOver(in HandOverInput) (CaseResult, error) {
 	e, err := h.env(op, rolesHallResult...)
 	if err != nil {
 		return CaseResult{}, err
+	}
+	if err := h.hallCase(context.Background(), e, in.CaseID, cases.KindResultDelivered); err != nil {
+		return CaseResult{}, toAPI(h.w.log, op, err)
 	}
 	p := cases.Delivery{Method: in.Method, Ref: strings.TrimSpace(in.Ref), Recipient: strings.TrimSpace(in.Recipient)}
 	if strings.TrimSpace(in.IDNumber) != "" {
@@ -526,8 +532,37 @@ func (h *HandlingService) Close(caseID string, basedOn int) (CaseResult, error) 
 	if err != nil {
 		return CaseResult{}, err
 	}
+	if err := h.hallCase(context.Background(), e, caseID, cases.KindClosed); err != nil {
+		return CaseResult{}, toAPI(h.w.log, op, err)
+	}
 	st, err := e.svc.Record(context.Background(), e.actor, caseID, basedOn, cases.KindClosed, "", nil)
 	return h.done(e, op, st, err)
+}
+
+// hallCase checks that caseID was received by this workstation's hall:
+// signing for a mailed result, handing it over and closing are the
+// collecting hall's (a handling place holds the case too). A refusal is
+// audited like the journal's (case.refused_attempt).
+func (h *HandlingService) hallCase(ctx context.Context, e loopEnv, caseID string, kind cases.Kind) error {
+	db, err := h.w.ready()
+	if err != nil {
+		return err
+	}
+	var hall string
+	err = db.Reader().QueryRowContext(ctx, "SELECT hall_code FROM cases WHERE id = ?", caseID).Scan(&hall)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.New(errs.ENOTFOUND, "case not found", "办件不存在（可能尚未同步）")
+	}
+	if err != nil {
+		return fmt.Errorf("case hall: %w", err)
+	}
+	if hall == e.hall {
+		return nil
+	}
+	cause := errs.New(errs.EFORBIDDEN, "case of another hall "+hall,
+		"该办件由"+loopPlaceName(hall)+"收件，结果的签收、交付和归档须由收件地办理")
+	h.auditRefused(ctx, e, caseID, kind, cause)
+	return cause
 }
 
 // Waiting lists this hall's cases whose result waits for the counter

@@ -285,6 +285,17 @@ func TestHandlingPlaceSignDecideAndFiles(t *testing.T) {
 	_, err = b.handling.File(ids[1], sum(scan))
 	code, _ = apiCodeZh(t, err)
 	require.Equal(t, errs.ENOTFOUND, code, "only files attached to that case")
+	// A pulled file is never served as something the viewer would run.
+	page := []byte("<html><script>window.go.app.AuthService.Logout()</script></html>")
+	require.NoError(t, b.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		return remotefiles.RecordTx(ctx, tx, "act-2", ids[0], "handled", []remotefiles.Attachment{{SHA256: sum(page), Size: int64(len(page))}})
+	}))
+	b.handling.UseSourceForTest(func(context.Context) (remotefiles.Source, error) {
+		return memSource{files: map[string][]byte{sum(page): page}}, nil
+	})
+	fd, err = b.handling.File(ids[0], sum(page))
+	require.NoError(t, err)
+	require.Equal(t, "application/octet-stream", fd.MediaType)
 
 	// A result for a case already handled is refused and recorded.
 	before := countAudit(t, b.db, "case.refused_attempt")
@@ -301,6 +312,25 @@ func TestHandlingPlaceSignDecideAndFiles(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, res.State.Result.ReturnWaybills, 1)
 	require.True(t, strings.HasPrefix(res.State.Result.ReturnWaybills[0], "DEMO"), res.State.Result.ReturnWaybills[0])
+
+	// The end of the loop is the collecting hall's: a clerk of the handling
+	// place cannot sign for the result, hand it over or close A's case.
+	b.login(t, "clerk1")
+	before = countAudit(t, b.db, "case.refused_attempt")
+	_, err = b.handling.SignResult(ids[1], res.State.Result.ReturnWaybills[0])
+	code, zh = apiCodeZh(t, err)
+	require.Equal(t, errs.EFORBIDDEN, code)
+	require.Contains(t, zh, "收件地")
+	_, err = b.handling.HandOver(app.HandOverInput{CaseID: ids[1], BasedOn: res.State.Version, Method: "mail", Ref: "X1"})
+	code, _ = apiCodeZh(t, err)
+	require.Equal(t, errs.EFORBIDDEN, code)
+	_, err = b.handling.Close(ids[1], res.State.Version)
+	code, _ = apiCodeZh(t, err)
+	require.Equal(t, errs.EFORBIDDEN, code)
+	require.Equal(t, before+3, countAudit(t, b.db, "case.refused_attempt"))
+	var version int
+	require.NoError(t, b.db.Reader().QueryRow("SELECT version FROM cases WHERE id = ?", ids[1]).Scan(&version))
+	require.Equal(t, res.State.Version, version, "nothing recorded")
 }
 
 // TestHandlingHallResultHandOver: the hall signs for a mailed result before the

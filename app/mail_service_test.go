@@ -463,3 +463,23 @@ func TestMailPrintWaybillAndManifest(t *testing.T) {
 	_, err = pr.Documents("no-such-batch-or-case")
 	require.Error(t, err)
 }
+
+// TestMailRemoveRecordedCase: a case whose dispatch reached its journal
+// (a crash before the batch item was marked) cannot leave the manifest.
+func TestMailRemoveRecordedCase(t *testing.T) {
+	s := openMailWS(t)
+	a := s.proxyCase(t, "张三", "330106")
+	bt, err := s.mail.OpenBatch("330106")
+	require.NoError(t, err)
+	d, err := s.mail.AddCase(bt.ID, a.CaseID)
+	require.NoError(t, err)
+	clerk := cases.Actor{Username: "clerk1", Role: cases.RoleClerk}
+	_, err = journalOf(t, s).Record(context.Background(), clerk, a.CaseID, a.Version, cases.KindDispatched, "",
+		cases.Dispatch{Places: []string{"330106"}, Waybill: d.Items[0].Waybill, Batch: bt.Number, Courier: "demo"})
+	require.NoError(t, err)
+	_, err = s.mail.RemoveCase(bt.ID, a.CaseID, "误操作")
+	require.Equal(t, "ECONFLICT", apiErr(t, err).Code)
+	d, err = s.mail.Batch(bt.ID)
+	require.NoError(t, err)
+	require.Len(t, d.Items, 1, "the parcel stays on the manifest")
+}

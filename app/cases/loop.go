@@ -275,8 +275,23 @@ func handled(st State, a Action, mode Mode, p Handling) (State, error) {
 	if decision == DecisionApprove {
 		st.PlacesHandled = appendOnce(st.PlacesHandled, p.Place)
 	}
+	prev, prevAt := st.Result, st.ResultArrivedAt
 	st.Result = caseResult(st.Tasks, a)
 	st.ResultArrivedAt = time.Time{}
+	if prev != nil && st.Result != nil {
+		// Return parcels the hall already signed for stay signed for.
+		for _, w := range prev.Arrived {
+			if slices.Contains(st.Result.ReturnWaybills, w) {
+				st.Result.Arrived = append(st.Result.Arrived, w)
+			}
+		}
+		if n := len(st.Result.ReturnWaybills); n > 0 && len(st.Result.Arrived) == n {
+			st.ResultArrivedAt = prevAt
+			if prevAt.IsZero() {
+				st.ResultArrivedAt = a.DeviceTime
+			}
+		}
+	}
 	return st, nil
 }
 

@@ -228,3 +228,32 @@ func TestLoopOtherPlacesDoNotMakeStale(t *testing.T) {
 	_, err = c.Record(ctx, handlerB, st2.CaseID, seen, KindHandled, "", Handling{Place: "410305"})
 	require.Equal(t, errs.ECONFLICT, errs.Code(err))
 }
+
+// TestLoopMultiPlaceArrivalKept: a mailed refusal signed for at the hall
+// stays signed for when another place decides afterwards (the case's result
+// is recomputed from the tasks).
+func TestLoopMultiPlaceArrivalKept(t *testing.T) {
+	f := newFixture(t)
+	m := crimeMatter()
+	m.Mode = ModeMultiPlace
+	st := f.acceptedProxy(t, m)
+	st = mustRecord(t, f, clerk, st, KindDispatched, Dispatch{Places: []string{"440300"}, Waybill: "P1"})
+	st = mustRecord(t, f, clerk, st, KindDispatched, Dispatch{Places: []string{"310100"}, Waybill: "P2"})
+	h2 := Actor{Username: "h2", Role: RoleHandler}
+	st = mustRecord(t, f, handlerB, st, KindHandlerReceived, Handling{Place: "440300", Waybill: "P1"})
+	st = mustRecord(t, f, h2, st, KindHandlerReceived, Handling{Place: "310100", Waybill: "P2"})
+	st = mustRecord(t, f, handlerB, st, KindHandled, Handling{Place: "440300", Decision: DecisionRefuse,
+		Reasons: []string{"材料不全"}, ResultDelivery: ResultMail, ReturnWaybill: "R1"})
+	require.Equal(t, StatusSentBack, st.Status)
+	st = mustRecord(t, f, clerk, st, KindResultArrived, ResultArrival{Waybill: "R1"})
+	require.False(t, st.ResultArrivedAt.IsZero())
+
+	// The other place decides later: R1 is still signed for.
+	st = mustRecord(t, f, h2, st, KindHandled, Handling{Place: "310100", Result: "准予迁出"})
+	require.Equal(t, []string{"R1"}, st.Result.Arrived)
+	require.False(t, st.ResultArrivedAt.IsZero(), "the return parcel was signed for")
+	_, err := f.record(t, clerk, st, KindResultArrived, ResultArrival{Waybill: "R1"})
+	require.Equal(t, errs.ECONFLICT, errs.Code(err), "already signed for")
+	st = mustRecord(t, f, clerk, st, KindResultDelivered, Delivery{Method: DeliverCounter, Recipient: "赵六", IdentitySource: "manual"})
+	require.Equal(t, StatusDelivered, st.Status)
+}

@@ -402,6 +402,15 @@ func (s *Service) RemoveCase(ctx context.Context, actor cases.Actor, batchID, ca
 		if dispatched != "" {
 			return frozen
 		}
+		// Its dispatch may be in the journal already (a crash or another
+		// Dispatch between the append and marking the item).
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM case_tasks WHERE case_id = ? AND waybill = ?", caseID, waybill).Scan(&n); err != nil {
+			return fmt.Errorf("load item task: %w", err)
+		}
+		if n > 0 {
+			return frozen
+		}
 		if strings.TrimSpace(reason) == "" {
 			return errs.Invalid("reason", "removal without reason", "移出批次须写明原因")
 		}
