@@ -80,8 +80,8 @@ func (w *SeqWatcher) Acquire() (release func(), err error) {
 	}, nil
 }
 
-// Wait blocks until the head is past after, ctx ends or stop is closed,
-// and returns the head it knows (call it between Acquire and release).
+// Wait blocks until the head is past after (or moves back before it),
+// ctx ends or stop is closed, and returns the head it knows (call it between Acquire and release).
 // A head past after may be a change outside the caller's scope: the caller
 // re-reads its own scope and waits again if it is still empty.
 func (w *SeqWatcher) Wait(ctx context.Context, after int64, stop <-chan struct{}) (int64, error) {
@@ -94,6 +94,14 @@ func (w *SeqWatcher) Wait(ctx context.Context, after int64, stop <-chan struct{}
 		}
 		select {
 		case <-ch:
+			w.mu.Lock()
+			now := w.head
+			w.mu.Unlock()
+			if now < after {
+				// Moved backwards (a restore): the caller re-reads its
+				// scope, which then answers 412 for the cursor.
+				return now, nil
+			}
 		case <-stop:
 			return head, context.Canceled
 		case <-ctx.Done():

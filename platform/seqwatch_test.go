@@ -95,3 +95,34 @@ func TestSeqWatcherWaitEnds(t *testing.T) {
 		t.Fatalf("wait after stop: %v", err)
 	}
 }
+
+// TestSeqWatcherWakesOnRestore: a head that moves back before the waiter's
+// cursor (a restored database) ends the wait at once, so the waiter
+// re-reads its scope instead of sleeping out its wait.
+func TestSeqWatcherWakesOnRestore(t *testing.T) {
+	src := &fakeHead{}
+	src.head.Store(50)
+	w := NewSeqWatcher(src, 5*time.Millisecond, 2, nil)
+	rel, err := w.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rel()
+	got := make(chan int64, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		h, _ := w.Wait(ctx, 50, nil)
+		got <- h
+	}()
+	time.Sleep(30 * time.Millisecond) // the waiter sees head 50 = its cursor and waits
+	src.head.Store(12)
+	select {
+	case h := <-got:
+		if h != 12 {
+			t.Fatalf("wait ended with head %d, want 12", h)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("a head moved back did not end the wait")
+	}
+}

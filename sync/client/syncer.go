@@ -169,6 +169,8 @@ func (s *Syncer) Serve(ctx context.Context) error {
 		case r := <-watch:
 			watch = nil
 			if !r.news {
+				stopWatch() // release the ended poll's context before opening the next
+				stopWatch = func() {}
 				if r.again {
 					watch, stopWatch = s.startWatch(ctx)
 				}
