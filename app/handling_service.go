@@ -228,6 +228,16 @@ func (h *HandlingService) SignByWaybill(waybill, caseID string) (CaseResult, err
 	if w == "" {
 		return refuse("empty", errs.Invalid("waybill", "waybill missing", "请扫描或输入邮件运单号"))
 	}
+	if _, err := cases.CleanWaybill(w); err != nil {
+		if r := []rune(w); len(r) > cases.MaxWaybill {
+			w = string(r[:cases.MaxWaybill]) // what is audited stays short
+		}
+		var ce *errs.Error
+		if !errors.As(err, &ce) {
+			ce = errs.Invalid("waybill", err.Error(), "运单号格式不正确")
+		}
+		return refuse("malformed", ce)
+	}
 	db, err := h.w.ready()
 	if err != nil {
 		return CaseResult{}, toAPI(h.w.log, op, err)
@@ -363,8 +373,11 @@ func (h *HandlingService) Decide(in DecideInput) (CaseResult, error) {
 	if err := e.svc.CheckFresh(ctx, e.actor, in.CaseID, in.BasedOn, cases.KindHandled); err != nil {
 		return CaseResult{}, toAPI(h.w.log, op, err)
 	}
-	p := cases.Handling{Place: e.hall, Decision: in.Decision, Reasons: in.Reasons, Result: strings.TrimSpace(in.Result),
-		ResultDelivery: in.ResultDelivery, ReturnWaybill: strings.TrimSpace(in.ReturnWaybill)}
+	if err := cleanDecideInput(&in); err != nil {
+		return CaseResult{}, toAPI(h.w.log, op, err)
+	}
+	p := cases.Handling{Place: e.hall, Decision: in.Decision, Reasons: in.Reasons, Result: in.Result,
+		ResultDelivery: in.ResultDelivery, ReturnWaybill: in.ReturnWaybill}
 	// The journal's own rules first, with a stand-in for the file and the
 	// waybill, so a refused step (a closed case, a place not signed in)
 	// stores no file and orders no parcel. The refusal is audited.
@@ -481,8 +494,11 @@ func (h *HandlingService) SignResult(caseID, waybill string) (CaseResult, error)
 	if err := h.hallCase(ctx, e, caseID, cases.KindResultArrived); err != nil {
 		return CaseResult{}, toAPI(h.w.log, op, err)
 	}
-	st, err := e.svc.Record(ctx, e.actor, caseID, version, cases.KindResultArrived, "",
-		cases.ResultArrival{Waybill: cases.NormalizeWaybill(waybill)})
+	w, err := cases.CleanWaybill(waybill)
+	if err != nil {
+		return CaseResult{}, toAPI(h.w.log, op, err)
+	}
+	st, err := e.svc.Record(ctx, e.actor, caseID, version, cases.KindResultArrived, "", cases.ResultArrival{Waybill: w})
 	return h.done(e, op, st, err)
 }
 
@@ -614,4 +630,33 @@ func (h *HandlingService) Waiting() ([]cases.Summary, error) {
 		return nil, toAPI(h.w.log, op, fmt.Errorf("waiting: %w", err))
 	}
 	return out, nil
+}
+
+// Limits of what a handler types into a decision.
+const (
+	maxDecisionReasons = 20
+	maxResultText      = 500
+)
+
+// cleanDecideInput trims and bounds the typed parts of a decision: the
+// result text, each reason, and the return waybill's format.
+func cleanDecideInput(in *DecideInput) error {
+	var err error
+	if in.Result, err = cases.CleanText("result", "办理结果", in.Result, maxResultText); err != nil {
+		return err
+	}
+	if len(in.Reasons) > maxDecisionReasons {
+		return errs.Invalid("reasons", "too many reasons", fmt.Sprintf("不予办理理由最多 %d 条", maxDecisionReasons))
+	}
+	for i, r := range in.Reasons {
+		if in.Reasons[i], err = cases.CleanText("reasons", "不予办理理由", r, cases.MaxReason); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(in.ReturnWaybill) != "" {
+		if in.ReturnWaybill, err = cases.CleanWaybill(in.ReturnWaybill); err != nil {
+			return err
+		}
+	}
+	return nil
 }

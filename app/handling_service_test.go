@@ -427,3 +427,19 @@ func TestHandlingHallResultHandOver(t *testing.T) {
 	code, _ = apiCodeZh(t, err)
 	require.Equal(t, errs.EFORBIDDEN, code)
 }
+
+// TestHandlingMalformedWaybill: a barcode that is not a waybill number is
+// refused with a Chinese message and the refusal is audited, kept short.
+func TestHandlingMalformedWaybill(t *testing.T) {
+	b := openLoopWS(t, "330106")
+	b.login(t, "handler1")
+	before := countAudit(t, b.db, "handling.sign_refused")
+	_, err := b.handling.SignByWaybill("<script>"+strings.Repeat("9", 80), "")
+	code, zh := apiCodeZh(t, err)
+	require.Equal(t, errs.EINVALID, code)
+	require.Contains(t, zh, "运单号格式不正确")
+	require.Equal(t, before+1, countAudit(t, b.db, "handling.sign_refused"))
+	var detail string
+	require.NoError(t, b.db.Reader().QueryRow(`SELECT detail FROM audit_log WHERE action = 'handling.sign_refused' ORDER BY seq DESC LIMIT 1`).Scan(&detail))
+	require.Less(t, len(detail), 300, "the audited waybill is cut short: %s", detail)
+}

@@ -81,6 +81,25 @@ func (st State) TaskByWaybill(waybill string) int {
 	return slices.IndexFunc(st.Tasks, func(t Task) bool { return NormalizeWaybill(t.Waybill) == w })
 }
 
+// MaxWaybill is the longest tracking number accepted (UPU S10 is 13; couriers
+// use up to ~20; room for prefixes).
+const MaxWaybill = 40
+
+// CleanWaybill normalizes a scanned or typed tracking number and checks it
+// is 2–40 letters, digits or hyphens.
+func CleanWaybill(s string) (string, error) {
+	w := NormalizeWaybill(s)
+	ok := len(w) >= 2 && len(w) <= MaxWaybill
+	for i := 0; ok && i < len(w); i++ {
+		c := w[i]
+		ok = c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+	}
+	if !ok {
+		return "", errs.Invalid("waybill", "malformed waybill number", "运单号格式不正确：应为 2–40 位字母、数字（请重新扫描邮件条码）")
+	}
+	return w, nil
+}
+
 // NormalizeWaybill upper-cases and drops spaces (what a scanner or a hand
 // types may add).
 func NormalizeWaybill(s string) string {

@@ -257,3 +257,31 @@ func TestLoopMultiPlaceArrivalKept(t *testing.T) {
 	st = mustRecord(t, f, clerk, st, KindResultDelivered, Delivery{Method: DeliverCounter, Recipient: "赵六", IdentitySource: "manual"})
 	require.Equal(t, StatusDelivered, st.Status)
 }
+
+// FuzzCleanWaybill: whatever a barcode scanner types, a waybill is either
+// refused or 2–40 of [A-Z0-9-], and cleaning it again changes nothing.
+func FuzzCleanWaybill(f *testing.F) {
+	for _, s := range []string{"EE123456785CN", " ee 1234 5678 5cn ", "DEMO17964123540-6", "", "邮件123", "A\x00B", strings.Repeat("9", 41)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		w, err := CleanWaybill(s)
+		if err != nil {
+			if errs.Code(err) != errs.EINVALID || errs.Zh(err) == "" {
+				t.Fatalf("refusal %v without code or Chinese message", err)
+			}
+			return
+		}
+		if len(w) < 2 || len(w) > MaxWaybill {
+			t.Fatalf("accepted %q of length %d", w, len(w))
+		}
+		for _, c := range w {
+			if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				t.Fatalf("accepted %q with %q", w, c)
+			}
+		}
+		if again, err := CleanWaybill(w); err != nil || again != w {
+			t.Fatalf("not idempotent: %q → %q, %v", w, again, err)
+		}
+	})
+}

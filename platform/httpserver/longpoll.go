@@ -12,10 +12,15 @@ import (
 	"tongban/sync/protocol"
 )
 
-// Long-poll pull tunables for one node.
+// Long-poll pull tunables for one node. Every head move wakes every
+// waiter and each re-reads its scope, so the cap bounds that herd to
+// longPollWaiters pulls per longPollEvery. Measured on the 2-core machine
+// (bench/results/sync.md (d')): a cap of 1000 put p99 of the normal rounds
+// at ~0.4 s already at 2,000 devices (no long polls: 7 ms), 250 crossed
+// 250 ms between 5,000 and 10,000 devices, 100 kept p99 at 70 ms at 10,000.
 const (
 	longPollEvery   = 250 * time.Millisecond // head reads while someone waits
-	longPollWaiters = 1000                   // waits held at once; beyond: 503
+	longPollWaiters = 100                    // waits held at once; beyond: 503
 	longPollRetry   = 5                      // Retry-After seconds on 503
 )
 

@@ -124,3 +124,42 @@ func FuzzParseWait(f *testing.F) {
 		}
 	})
 }
+
+// TestLongPollNodeCap: a node built by New admits exactly longPollWaiters
+// waits, and the cap keeps the worst-case re-pulls of the woken waiters
+// (every waiter re-reads its scope each time the head moves, at most once
+// per longPollEvery) within the budget measured in bench/results/sync.md
+// (d'): about 400 scoped pulls per second on one 2-core node.
+func TestLongPollNodeCap(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlitestore.Open(ctx, filepath.Join(dir, "p.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	bs, err := blob.OpenFS(filepath.Join(dir, "blobs"))
+	require.NoError(t, err)
+	s, err := New(Config{Store: st, Blobs: bs, UploadDir: filepath.Join(dir, "up")})
+	require.NoError(t, err)
+	require.NotNil(t, s.polls.w)
+
+	var releases []func()
+	defer func() {
+		for _, r := range releases {
+			r()
+		}
+		// The head poller stops at its next tick once nobody waits; let it
+		// go before the store closes and the temp dir is removed.
+		time.Sleep(3 * longPollEvery)
+	}()
+	for i := 0; i < longPollWaiters; i++ {
+		r, err := s.polls.w.Acquire()
+		require.NoError(t, err, "waiter %d", i)
+		releases = append(releases, r)
+	}
+	_, err = s.polls.w.Acquire()
+	assert.ErrorIs(t, err, platform.ErrTooManyWaiters)
+
+	if got, budget := float64(longPollWaiters)*float64(time.Second)/float64(longPollEvery), 400.0; got > budget {
+		t.Errorf("cap allows %.0f re-pulls/s, measured budget %.0f", got, budget)
+	}
+}

@@ -6,6 +6,7 @@
 //	go run ./bench/sync/figures -fig d -steps 2000,5000,10000,20000,50000 -window 10s
 //	go run ./bench/sync/figures -fig ra -cases 1000            (real workstations)
 //	go run ./bench/sync/figures -fig d -pg DSN -nodes 2 -pg-pid PID (PostgreSQL)
+//	go run ./bench/sync/figures -fig d -longpoll 25s -pool 2000 -steps 2000,5000 (held long polls)
 //	bench/sync/village.sh                                       (fig c, root)
 //
 // In -fig a the client's local state is an in-memory LocalStore (scan bytes
@@ -63,6 +64,8 @@ func main() {
 	pg := flag.String("pg", "", "fig d: run the nodes on this PostgreSQL DSN instead of SQLite")
 	pgPid := flag.Int("pg-pid", 0, "fig d: PostgreSQL postmaster pid, to report its CPU (with its backends)")
 	nodes := flag.Int("nodes", 1, "fig d: platform nodes on the one database (more than 1 needs -pg)")
+	longPoll := flag.Duration("longpoll", 0, "fig d: each simulated device holds a long poll of this wait between rounds, as sync/client does (25s); 0: rounds only (one SQLite node)")
+	halls := flag.Int("halls", 0, "fig d with -longpoll: halls the enrolled devices are spread over (default pool/2)")
 	bin := flag.String("platform", "", "platform binary (default: go build ./cmd/platform into a temp dir)")
 	flag.Parse()
 	dir, err := os.MkdirTemp("", "tongban-figures-")
@@ -88,6 +91,16 @@ func main() {
 			v, err := strconv.Atoi(strings.TrimSpace(s))
 			must(err)
 			counts = append(counts, v)
+		}
+		if *longPoll > 0 {
+			if *pg != "" || *nodes != 1 {
+				log.Fatal("-longpoll runs one SQLite node")
+			}
+			if *halls == 0 {
+				*halls = max(1, *pool/2)
+			}
+			figDLongPoll(dir, *bin, counts, *window, *pool, *halls, *pushEvery, *longPoll)
+			return
 		}
 		figD(dir, *bin, counts, *window, *pool, *pushEvery, *pg, *nodes, *pgPid)
 	default:
