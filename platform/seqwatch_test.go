@@ -39,7 +39,7 @@ func TestSeqWatcherWakesAndStops(t *testing.T) {
 	done := make(chan int64, 2)
 	for range 2 {
 		go func() {
-			h, err := w.Wait(context.Background(), 7, nil)
+			h, err := w.Wait(context.Background(), 7, "410102", nil)
 			if err != nil {
 				h = -1
 			}
@@ -86,12 +86,12 @@ func TestSeqWatcherWaitEnds(t *testing.T) {
 	defer rel()
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Millisecond)
 	defer cancel()
-	if _, err := w.Wait(ctx, 0, nil); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := w.Wait(ctx, 0, "410102", nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("wait past its deadline: %v", err)
 	}
 	stop := make(chan struct{})
 	close(stop)
-	if _, err := w.Wait(context.Background(), 0, stop); !errors.Is(err, context.Canceled) {
+	if _, err := w.Wait(context.Background(), 0, "410102", stop); !errors.Is(err, context.Canceled) {
 		t.Fatalf("wait after stop: %v", err)
 	}
 }
@@ -112,7 +112,7 @@ func TestSeqWatcherWakesOnRestore(t *testing.T) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		h, _ := w.Wait(ctx, 50, nil)
+		h, _ := w.Wait(ctx, 50, "410102", nil)
 		got <- h
 	}()
 	time.Sleep(30 * time.Millisecond) // the waiter sees head 50 = its cursor and waits
@@ -124,5 +124,48 @@ func TestSeqWatcherWakesOnRestore(t *testing.T) {
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatal("a head moved back did not end the wait")
+	}
+}
+
+// touchHead is a head whose changes concern the places set in touched.
+type touchHead struct {
+	fakeHead
+	touched atomic.Value // []string
+}
+
+func (f *touchHead) Touched(context.Context, int64, int64) ([]string, error) {
+	p, _ := f.touched.Load().([]string)
+	return p, nil
+}
+
+// TestSeqWatcherWakesOnlyTouchedPlaces: a change wakes the waiters of the
+// places it concerns; the others sleep on (no re-read of their scope).
+func TestSeqWatcherWakesOnlyTouchedPlaces(t *testing.T) {
+	src := &touchHead{}
+	src.head.Store(10)
+	w := NewSeqWatcher(src, 5*time.Millisecond, 4, nil)
+	relA, _ := w.Acquire()
+	defer relA()
+	relC, _ := w.Acquire()
+	defer relC()
+	time.Sleep(30 * time.Millisecond) // first read: head 10
+	woke := make(chan string, 2)
+	for _, place := range []string{"330106", "410105"} {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+			defer cancel()
+			if _, err := w.Wait(ctx, 10, place, nil); err == nil {
+				woke <- place
+			} else {
+				woke <- "timeout " + place
+			}
+		}()
+	}
+	time.Sleep(30 * time.Millisecond)
+	src.touched.Store([]string{"410102", "330106"})
+	src.head.Store(11)
+	got := map[string]bool{<-woke: true, <-woke: true}
+	if !got["330106"] || !got["timeout 410105"] {
+		t.Fatalf("woken: %v, want 330106 woken and 410105 left waiting", got)
 	}
 }

@@ -12,15 +12,16 @@ import (
 	"tongban/sync/protocol"
 )
 
-// Long-poll pull tunables for one node. Every head move wakes every
-// waiter and each re-reads its scope, so the cap bounds that herd to
-// longPollWaiters pulls per longPollEvery. Measured on the 2-core machine
-// (bench/results/sync.md (d')): a cap of 1000 put p99 of the normal rounds
-// at ~0.4 s already at 2,000 devices (no long polls: 7 ms), 250 crossed
-// 250 ms between 5,000 and 10,000 devices, 100 kept p99 at 70 ms at 10,000.
+// Long-poll pull tunables for one node. A head move wakes only the waiters
+// of the places it concerns (platform.TouchReader), so held waits cost
+// memory (~75 KiB each) rather than re-pulls. Measured on the 2-core
+// machine (bench/results/sync.md (d”)): 5,000 held waits, p99 of the normal
+// rounds ≤ 24 ms up to 15,000 devices (375 MiB RSS). Before scoped wakes
+// every move woke every waiter and a cap of 1000 put p99 at ~0.4 s already
+// at 2,000 devices ((d')).
 const (
 	longPollEvery   = 250 * time.Millisecond // head reads while someone waits
-	longPollWaiters = 100                    // waits held at once; beyond: 503
+	longPollWaiters = 5000                   // waits held at once; beyond: 503
 	longPollRetry   = 5                      // Retry-After seconds on 503
 )
 
@@ -109,7 +110,7 @@ func (s *Server) waitPull(w http.ResponseWriter, r *http.Request, d platform.Dev
 	stop := lp.stopFor(r)
 	seen := b.Upto
 	for {
-		head, err := lp.w.Wait(ctx, seen, stop)
+		head, err := lp.w.Wait(ctx, seen, d.Hall, stop)
 		if err != nil {
 			return b, true // the wait ended: answer the empty batch
 		}

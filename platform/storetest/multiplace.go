@@ -28,6 +28,16 @@ func testMultiPlace(t *testing.T, open func() platform.Store) {
 	multi.Mode, multi.Places = "多地联办", []string{PlaceC.Code}
 	onlyB := NewCase(a, PlaceB.Code)
 	local := NewCase(a, PlaceA.Code)
+	hr, touches := s.(interface {
+		platform.HeadReader
+		platform.TouchReader
+	})
+	var head0 int64
+	if touches {
+		var err error
+		head0, err = hr.HeadSeq(ctx)
+		require.NoError(t, err)
+	}
 	sha := "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 	require.NoError(t, s.PutBlob(ctx, platform.Blob{SHA256: sha, Size: 5, DeviceID: a.ID, Hall: a.Hall, UploadedAt: T0}))
 	recv := NewAction(a, multi.ID, "received", 0)
@@ -36,6 +46,17 @@ func testMultiPlace(t *testing.T, open func() platform.Store) {
 		recv, NewAction(a, onlyB.ID, "received", 0), NewAction(a, local.ID, "received", 0)})
 	for _, it := range append(r.Cases, r.Actions...) {
 		require.Equal(t, protocol.StatusCreated, it.Status, "%+v", it.Error)
+	}
+	if touches {
+		// The long poll wakes exactly the places these changes concern.
+		head1, err := hr.HeadSeq(ctx)
+		require.NoError(t, err)
+		places, err := hr.Touched(ctx, head0, head1)
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{PlaceA.Code, PlaceB.Code, PlaceC.Code}, places)
+		places, err = hr.Touched(ctx, head1, head1)
+		require.NoError(t, err)
+		assert.Empty(t, places)
 	}
 	again := push(t, s, a, []protocol.Case{multi}, nil)
 	assert.Equal(t, protocol.StatusDuplicate, again.Cases[0].Status, "same places: a replay")
