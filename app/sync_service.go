@@ -488,13 +488,24 @@ func (s *SyncService) checkOutIn(caseID string, out bool) (CheckOutResult, error
 	if err != nil {
 		return res, offlineOr(err)
 	}
-	res.HeldBy = client.CheckoutHolder(rec.Actions)
+	holder := client.CheckoutHolder(rec.Actions)
+	s.w.mu.RLock()
+	hall := s.w.settings.Hall.DivisionCode
+	s.w.mu.RUnlock()
+	me := protocol.HolderKey(e.actor.Username, hall)
+	if holder != "" {
+		who, where := protocol.SplitHolder(holder)
+		res.HeldBy = who
+		if where != hall {
+			res.HeldBy = fmt.Sprintf("%s（%s）", who, where)
+		}
+	}
 	switch {
-	case out && res.HeldBy == e.actor.Username:
+	case out && holder == me:
 		res.Granted, res.Message = true, "已签出：离线期间其他人员对本件作出的决定将提交审核人员确认"
 	case out:
 		res.Message = fmt.Sprintf("未能签出：该办件已由 %s 签出", res.HeldBy)
-	case res.HeldBy != e.actor.Username:
+	case holder != me:
 		res.Granted, res.Message = true, "已签入，其他人员可以继续办理"
 	default:
 		res.Message = "签入尚未生效，请稍后重试"

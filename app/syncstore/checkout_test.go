@@ -60,7 +60,7 @@ func TestCheckOutBeforeOfflineDecision(t *testing.T) {
 	_, err = s1.SyncNow(ctx)
 	require.NoError(t, err)
 	rec := platformCase(t, p, a1, st.CaseID)
-	assert.Equal(t, clerk.Username, client.CheckoutHolder(rec.Actions), "granted")
+	assert.Equal(t, protocol.HolderKey(clerk.Username, "410102"), client.CheckoutHolder(rec.Actions), "granted")
 	assert.False(t, lastOf(rec, protocol.KindCheckedOut, clerk.Username).Flagged)
 
 	// A2 learns of it: its own check-out is refused locally, naming the holder.
@@ -119,20 +119,24 @@ func TestCheckOutBeforeOfflineDecision(t *testing.T) {
 }
 
 func TestCheckoutHolder(t *testing.T) {
-	act := func(kind, actor string, flagged bool) protocol.StoredAction {
-		return protocol.StoredAction{Action: protocol.Action{Kind: kind, Actor: actor}, Flagged: flagged}
+	// Usernames are per workstation: the same name at another hall is
+	// another person.
+	act := func(kind, actor, hall string, flagged bool) protocol.StoredAction {
+		return protocol.StoredAction{Action: protocol.Action{Kind: kind, Actor: actor, Hall: hall}, Flagged: flagged}
 	}
+	const a, b = "410102", "330106"
 	for _, tc := range []struct {
 		name string
 		acts []protocol.StoredAction
 		want string
 	}{
 		{"none", nil, ""},
-		{"granted", []protocol.StoredAction{act("checked_out", "a", false)}, "a"},
-		{"refused", []protocol.StoredAction{act("checked_out", "a", false), act("checked_out", "b", true)}, "a"},
-		{"released", []protocol.StoredAction{act("checked_out", "a", false), act("released", "a", false)}, ""},
-		{"released by another", []protocol.StoredAction{act("checked_out", "a", false), act("released", "b", false)}, "a"},
-		{"again", []protocol.StoredAction{act("checked_out", "a", false), act("released", "a", false), act("checked_out", "b", false)}, "b"},
+		{"granted", []protocol.StoredAction{act("checked_out", "u", a, false)}, "u@" + a},
+		{"refused", []protocol.StoredAction{act("checked_out", "u", a, false), act("checked_out", "v", a, true)}, "u@" + a},
+		{"released", []protocol.StoredAction{act("checked_out", "u", a, false), act("released", "u", a, false)}, ""},
+		{"released by another", []protocol.StoredAction{act("checked_out", "u", a, false), act("released", "v", a, false)}, "u@" + a},
+		{"same name, other hall", []protocol.StoredAction{act("checked_out", "u", a, false), act("released", "u", b, false)}, "u@" + a},
+		{"again", []protocol.StoredAction{act("checked_out", "u", a, false), act("released", "u", a, false), act("checked_out", "v", b, false)}, "v@" + b},
 	} {
 		if got := client.CheckoutHolder(tc.acts); got != tc.want {
 			t.Errorf("%s: holder %q, want %q", tc.name, got, tc.want)

@@ -225,12 +225,16 @@ func (p *pushTx) concurrent(a protocol.Action, cs caseScope) (bool, error) {
 	if !protocol.IsDecision(a.Kind) {
 		return false, nil
 	}
-	switch cs.checkedOutBy {
-	case "":
-	case a.Actor:
-		return false, nil // the holder of the check-out decides
-	default:
-		return true, nil
+	if cs.checkedOutBy != "" {
+		actor, hall := protocol.SplitHolder(cs.checkedOutBy)
+		switch {
+		case actor == a.Actor && (hall == "" || hall == a.Hall):
+			return false, nil // the holder of the check-out decides
+		case a.Role == "handler" && hall != "" && hall != a.Hall:
+			// Another place's check-out of a 多地联办 case: not this task.
+		default:
+			return true, nil
+		}
 	}
 	if a.BasedOnVersion >= cs.version {
 		return false, nil
@@ -288,9 +292,10 @@ func (p *pushTx) trackCheckout(a protocol.Action, flagged bool) error {
 	var args []any
 	switch {
 	case a.Kind == protocol.KindCheckedOut && !flagged:
-		q, args = `UPDATE cases SET checked_out_by = ? WHERE id = ?`, []any{a.Actor, a.CaseID}
+		q, args = `UPDATE cases SET checked_out_by = ? WHERE id = ?`, []any{protocol.HolderKey(a.Actor, a.Hall), a.CaseID}
 	case a.Kind == protocol.KindReleased:
-		q, args = `UPDATE cases SET checked_out_by = NULL WHERE id = ? AND checked_out_by = ?`, []any{a.CaseID, a.Actor}
+		q, args = `UPDATE cases SET checked_out_by = NULL WHERE id = ? AND checked_out_by IN (?, ?)`,
+			[]any{a.CaseID, protocol.HolderKey(a.Actor, a.Hall), a.Actor}
 	default:
 		return nil
 	}

@@ -124,6 +124,26 @@ func testMultiPlace(t *testing.T, open func() platform.Store) {
 	require.Equal(t, protocol.StatusCreated, rb2.Actions[0].Status, "%+v", rb2.Actions[0].Error)
 	assert.True(t, rb2.Actions[0].Flagged, "a second decision at the same place on a stale version is flagged")
 
+	// A check-out is held by a user of a hall: the same username at another
+	// place is another person. B's handler checks the case out; C's handler
+	// of the same name deciding C's own task is not flagged, while a
+	// decision at B by someone else is.
+	co := NewAction(b, multi.ID, protocol.KindCheckedOut, 6)
+	co.Role, co.Actor = "handler", "handler"
+	rco := push(t, s, b, nil, []protocol.Action{co})
+	require.Equal(t, protocol.StatusCreated, rco.Actions[0].Status, "%+v", rco.Actions[0].Error)
+	require.False(t, rco.Actions[0].Flagged)
+	dc2 := NewAction(c, multi.ID, "handled", 7)
+	dc2.Role, dc2.Actor = "handler", "handler"
+	rc2 := push(t, s, c, nil, []protocol.Action{dc2})
+	require.Equal(t, protocol.StatusCreated, rc2.Actions[0].Status, "%+v", rc2.Actions[0].Error)
+	assert.False(t, rc2.Actions[0].Flagged, "another place's check-out does not hold this place's task")
+	db3 := NewAction(b2, multi.ID, "handled", 8)
+	db3.Role, db3.Actor = "handler", "handler2"
+	rb3 := push(t, s, b2, nil, []protocol.Action{db3})
+	require.Equal(t, protocol.StatusCreated, rb3.Actions[0].Status, "%+v", rb3.Actions[0].Error)
+	assert.True(t, rb3.Actions[0].Flagged, "a decision at B while B's handler holds the case is flagged")
+
 	// D sees nothing, by pull, by id or by blob, and may not act.
 	cases, actions, _ = pullAll(t, s, d, 0, 100)
 	assert.Empty(t, cases)

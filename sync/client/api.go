@@ -226,10 +226,11 @@ func (a *API) Case(ctx context.Context, id string) (CaseRecord, error) {
 func CheckoutHolder(actions []protocol.StoredAction) string {
 	holder := ""
 	for _, a := range actions {
+		key := protocol.HolderKey(a.Actor, a.Hall)
 		switch {
 		case a.Kind == protocol.KindCheckedOut && !a.Flagged:
-			holder = a.Actor
-		case a.Kind == protocol.KindReleased && a.Actor == holder:
+			holder = key
+		case a.Kind == protocol.KindReleased && key == holder:
 			holder = ""
 		}
 	}

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -65,4 +66,16 @@ func ValidRole(r string) bool { return roles[r] }
 type OfficialNumberPayload struct {
 	OfficialNumber string `json:"officialNumber"`
 	Source         string `json:"source,omitempty"` // "platform" or "block"
+}
+
+// HolderKey names who holds a case checked out on the platform: usernames
+// are per workstation database, so the hall is part of the name.
+func HolderKey(actor, hall string) string { return actor + "@" + hall }
+
+// SplitHolder splits a HolderKey (hall "" for a bare username).
+func SplitHolder(key string) (actor, hall string) {
+	if i := strings.LastIndexByte(key, '@'); i >= 0 {
+		return key[:i], key[i+1:]
+	}
+	return key, ""
 }
