@@ -223,6 +223,19 @@ describe('CaseLoopPanels', () => {
     wrapper.unmount()
   })
 
+  it('offers 结果交付 only at the collecting hall', async () => {
+    const state = st({ status: 'handled', result: { decision: 'approve', places: ['330106'], by: 'h', at: '2026-12-06T01:00:00Z' } })
+    for (const [hall, shown] of [
+      ['410102', true],
+      ['330106', false],
+    ] as const) {
+      fakeApi(handlers({ 'SettingsService.Get': () => ({ settings: { hall: { divisionCode: hall, name: '' } } }) }))
+      const { wrapper } = await mountAs(CaseLoopPanels, 'clerk', { state })
+      expect(wrapper.find('[data-test="handover-open"]').exists(), `clerk at ${hall}`).toBe(shown)
+      wrapper.unmount()
+    }
+  })
+
   it('sent back: shows the refusal reasons and offers 重新寄递 and 结果交付', async () => {
     fakeApi(handlers())
     const state = st({
