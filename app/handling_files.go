@@ -136,7 +136,7 @@ func (h *HandlingService) renderResult(ctx context.Context, d cases.Detail, in D
 	st := d.State
 	hall := strings.TrimSpace(set.Hall.Name)
 	if hall == "" {
-		hall = loopPlaceName(set.Hall.DivisionCode)
+		hall = h.placeName(set.Hall.DivisionCode)
 	}
 	result := "准予办理"
 	if in.Decision == cases.DecisionRefuse {
@@ -147,7 +147,7 @@ func (h *HandlingService) renderResult(ctx context.Context, d cases.Detail, in D
 	}
 	doc := printing.ResultNotice{Meta: printing.Meta{Hall: hall, Date: h.w.now().In(printZone)}, Case: caseNo(st),
 		Matter: st.Matter.Name, Applicant: printing.Person{Name: st.Applicant.Name, IDNumber: st.Applicant.IDNumber},
-		Result: result, Delivery: "电子送达（同步至收件地 " + loopPlaceName(st.HallCode) + "）", VerifyCode: verifyCode(dev, st)}
+		Result: result, Delivery: "电子送达（同步至收件地 " + h.placeName(st.HallCode) + "）", VerifyCode: verifyCode(dev, st)}
 	r, err := h.print.rendererFor(ctx, set)
 	if err != nil {
 		return nil, err

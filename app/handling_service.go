@@ -136,12 +136,14 @@ func loopMasked(st cases.State) cases.State {
 	return st
 }
 
-// loopPlaceName names a division code for people: "浙江省杭州市（330106）".
-func loopPlaceName(code string) string {
-	if n, ok := identity.RegionName(code); ok {
-		return n + "（" + code + "）"
+// placeName names a place for people: by the platform's place directory
+// cached here ("杭州市西湖区行政服务中心"), else by its division code.
+func (h *HandlingService) placeName(code string) string {
+	db, err := h.w.ready()
+	if err != nil {
+		return mailing.PlaceName(code)
 	}
-	return code
+	return mailing.PlaceNameIn(context.Background(), db.Reader(), code)
 }
 
 // Inbox lists the cases with a task for this workstation's place; status
@@ -266,7 +268,7 @@ func (h *HandlingService) SignByWaybill(waybill, caseID string) (CaseResult, err
 	}
 	elsewhere := func(place string) *errs.Error {
 		return errs.Invalid("waybill", "parcel addressed to place "+place,
-			"该邮件寄往"+loopPlaceName(place)+"，不属于本地，请勿签收并与收件地联系")
+			"该邮件寄往"+h.placeName(place)+"，不属于本地，请勿签收并与收件地联系")
 	}
 	var target string
 	switch {
@@ -443,7 +445,7 @@ func (h *HandlingService) orderReturn(ctx context.Context, e loopEnv, st cases.S
 	sender := strings.TrimSpace(h.w.settings.Hall.Name)
 	h.w.mu.RUnlock()
 	if sender == "" {
-		sender = loopPlaceName(e.hall)
+		sender = h.placeName(e.hall)
 	}
 	to, _ := identity.RegionName(st.HallCode)
 	if to == "" {
@@ -465,7 +467,7 @@ func (h *HandlingService) orderReturn(ctx context.Context, e loopEnv, st cases.S
 		}
 	}
 	wb, err := c.CreateOrder(ctx, courier.Order{Ref: no,
-		Sender:    courier.Address{Org: sender, Detail: loopPlaceName(e.hall)},
+		Sender:    courier.Address{Org: sender, Detail: h.placeName(e.hall)},
 		Recipient: courier.Address{Org: to + "政务服务中心（收件窗口）", Detail: to + "（区划代码 " + st.HallCode + "）"},
 		Contents:  "办理结果（" + st.Matter.Name + "）", WeightG: 200})
 	if err != nil {
@@ -576,7 +578,7 @@ func (h *HandlingService) hallCase(ctx context.Context, e loopEnv, caseID string
 		return nil
 	}
 	cause := errs.New(errs.EFORBIDDEN, "case of another hall "+hall,
-		"该办件由"+loopPlaceName(hall)+"收件，结果的签收、交付和归档须由收件地办理")
+		"该办件由"+h.placeName(hall)+"收件，结果的签收、交付和归档须由收件地办理")
 	h.auditRefused(ctx, e, caseID, kind, cause)
 	return cause
 }
