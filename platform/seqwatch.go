@@ -107,8 +107,9 @@ func (w *SeqWatcher) Wait(ctx context.Context, after int64, place string, stop <
 		// which would otherwise have to wake every waiter to re-check.
 		if h, err := w.src.HeadSeq(ctx); err == nil {
 			w.mu.Lock()
-			if w.head == 0 {
-				w.head = h
+			if w.head == 0 && h > 0 {
+				// Once per node: earlier waiters saw head 0 and must look.
+				w.wake(h, nil, false)
 			}
 			w.mu.Unlock()
 		}

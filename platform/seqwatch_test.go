@@ -169,3 +169,35 @@ func TestSeqWatcherWakesOnlyTouchedPlaces(t *testing.T) {
 		t.Fatalf("woken: %v, want 330106 woken and 410105 left waiting", got)
 	}
 }
+
+// TestSeqWatcherFirstHeadWakesEarlierWaiters: on an empty platform a waiter
+// sees head 0; when a later waiter learns the first real head, the earlier
+// one is woken (it would otherwise sleep through the first change).
+func TestSeqWatcherFirstHeadWakesEarlierWaiters(t *testing.T) {
+	src := &touchHead{}
+	w := NewSeqWatcher(src, time.Hour, 4, nil) // no poller ticks: only the waiters read the head
+	rel1, _ := w.Acquire()
+	defer rel1()
+	got := make(chan int64, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		h, _ := w.Wait(ctx, 0, "330106", nil)
+		got <- h
+	}()
+	time.Sleep(50 * time.Millisecond)
+	src.head.Store(5)
+	rel2, _ := w.Acquire()
+	defer rel2()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, _ = w.Wait(ctx, 5, "410102", nil)
+	select {
+	case h := <-got:
+		if h != 5 {
+			t.Fatalf("earlier waiter woke with head %d, want 5", h)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("the earlier waiter slept through the first head")
+	}
+}
