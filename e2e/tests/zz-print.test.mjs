@@ -44,6 +44,9 @@ describe('printing', () => {
   before(async () => {
     ;({ browser, page, problems } = await launch())
     await page.goto(baseURL)
+    // The workstation has one session: the page opens on the previous file's user; let its
+    // first requests finish before the session changes under it.
+    await settle(page)
     assert.ok((await api('AuthService', 'Login', admin.username, admin.password)).ok, 'admin login (z-intake ran first)')
     const opts = (await api('PrintService', 'Options')).body
     const wanted = process.env.TONGBAN_TEST_PRINTER

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { existsSync, statSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { baseURL, field, launch, shot } from './browser.mjs'
-import { admin, callApi, chooseMatter, clerk, dataDirOf, login as loginAs, placeCard, sup } from './setup.mjs'
+import { admin, callApi, chooseMatter, clerk, dataDirOf, login as loginAs, placeCard, settle, sup } from './setup.mjs'
 
 const MATTER = '开具有无犯罪记录证明'
 const NAME = '钱评价'
@@ -33,6 +33,9 @@ describe('rating, follow-up and ledger', () => {
   before(async () => {
     ;({ browser, page, problems } = await launch())
     await page.goto(baseURL)
+    // The workstation has one session: the page opens on the previous file's user; let its
+    // first requests finish before the session changes under it.
+    await settle(page)
     assert.ok((await api('AuthService', 'Login', admin.username, admin.password)).ok, 'admin login')
     dataDir = await dataDirOf(page)
     await login(clerk)
