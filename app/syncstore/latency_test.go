@@ -95,7 +95,7 @@ func acceptAndTime(t testing.TB, a, b *device, sa *client.Syncer, st cases.State
 
 // TestAcceptanceReachesIdleInboxByLongPoll: both devices run their loops
 // with a one-hour timer, so only A's kick and B's long poll can carry A's
-// acceptance to B; it arrives within about a second (SQLite platform).
+// acceptance to B (SQLite platform); the timing figure is a benchmark.
 func TestAcceptanceReachesIdleInboxByLongPoll(t *testing.T) {
 	p := newPlatform(t)
 	a, b := newDevice(t, storetest.PlaceA.Code), newDevice(t, storetest.PlaceB.Code)
@@ -105,12 +105,15 @@ func TestAcceptanceReachesIdleInboxByLongPoll(t *testing.T) {
 	sa := a.loop(cfg)
 	b.loop(cfg)
 	for i := range 3 {
-		st := routedCase(t, a, b, sa, i, 0, 0, 5*time.Second)
+		st := routedCase(t, a, b, sa, i, 0, 0, 15*time.Second)
 		time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
-		d := acceptAndTime(t, a, b, sa, st, 5*time.Second)
+		d := acceptAndTime(t, a, b, sa, st, 15*time.Second)
 		t.Logf("case %d: acceptance at A → B's journal in %s", i, d)
-		if d > 1500*time.Millisecond {
-			t.Errorf("case %d took %s, want about 1 s at most", i, d)
+		// The timers run hourly: only the kick and the long poll can carry it.
+		// The figure (p50 0.17 s) is in bench/results/loop.md; here a loaded
+		// CI machine only has to stay far below the timer.
+		if d > 10*time.Second {
+			t.Errorf("case %d took %s: not carried by the long poll", i, d)
 		}
 	}
 }
@@ -155,12 +158,15 @@ func TestAcceptanceReachesIdleInboxTwoNodesOnPostgres(t *testing.T) {
 	sa := a.loop(cfg)
 	b.loop(cfg)
 	for i := range 3 {
-		st := routedCase(t, a, b, sa, i, 0, 0, 5*time.Second)
+		st := routedCase(t, a, b, sa, i, 0, 0, 15*time.Second)
 		time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
-		d := acceptAndTime(t, a, b, sa, st, 5*time.Second)
+		d := acceptAndTime(t, a, b, sa, st, 15*time.Second)
 		t.Logf("case %d: acceptance at A (node 1) → B's journal (node 2) in %s", i, d)
-		if d > 1500*time.Millisecond {
-			t.Errorf("case %d took %s, want about 1 s at most", i, d)
+		// The timers run hourly: only the kick and the long poll can carry it.
+		// The figure (p50 0.17 s) is in bench/results/loop.md; here a loaded
+		// CI machine only has to stay far below the timer.
+		if d > 10*time.Second {
+			t.Errorf("case %d took %s: not carried by the long poll", i, d)
 		}
 	}
 }
