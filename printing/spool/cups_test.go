@@ -103,17 +103,22 @@ func TestCUPSErrors(t *testing.T) {
 			t.Fatalf("%v: %v %s", args, err, out)
 		}
 	}
-	run("cupsdisable", printer)
-	_, err := c.Print(ctx, printer, Job{Title: "stopped", PDF: pdf})
-	run("cupsenable", printer)
+	// Stop and reject a queue of its own: other packages' tests print to the
+	// shared test printer at the same time.
+	own := fmt.Sprintf("%sErrors%d", printer, os.Getpid())
+	run("lpadmin", "-p", own, "-v", "cups-pdf:/", "-E", "-P", "/etc/cups/ppd/"+printer+".ppd")
+	t.Cleanup(func() { _ = exec.Command("lpadmin", "-x", own).Run() })
+	run("cupsdisable", own)
+	_, err := c.Print(ctx, own, Job{Title: "stopped", PDF: pdf})
+	run("cupsenable", own)
 	if perr.Code(err) != perr.ECONFLICT {
 		t.Errorf("stopped printer: %v", err)
 	} else {
 		t.Logf("stopped: %s", perr.Zh(err))
 	}
-	run("cupsreject", printer)
-	_, err = c.Print(ctx, printer, Job{Title: "rejecting", PDF: pdf})
-	run("cupsaccept", printer)
+	run("cupsreject", own)
+	_, err = c.Print(ctx, own, Job{Title: "rejecting", PDF: pdf})
+	run("cupsaccept", own)
 	if perr.Code(err) != perr.ECONFLICT {
 		t.Errorf("rejecting printer: %v", err)
 	} else {
