@@ -1,24 +1,17 @@
 package httpserver_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"tongban/platform/httpserver"
-	"tongban/platform/pgstore"
-	"tongban/platform/pgstore/pgtest"
 	"tongban/platform/storetest"
-	"tongban/scanner/blob"
 	"tongban/sync/protocol"
 )
 
@@ -142,27 +135,7 @@ func TestLongPollEndsEmpty(t *testing.T) {
 // TestLongPollTwoNodesOnPostgres: B waits on node 2 while A pushes through
 // node 1; node 2's watcher sees the new sequence in the shared database.
 func TestLongPollTwoNodesOnPostgres(t *testing.T) {
-	dsn := pgtest.NewDatabase(t, pgtest.DSN(t))
-	dir := t.TempDir()
-	var urls []string
-	var first *env
-	for i := 0; i < 2; i++ {
-		st, err := pgstore.Open(context.Background(), dsn)
-		require.NoError(t, err)
-		t.Cleanup(func() { st.Close() })
-		bs, err := blob.OpenFS(filepath.Join(dir, "blobs"))
-		require.NoError(t, err)
-		srv, err := httpserver.New(httpserver.Config{Store: st, Blobs: bs, UploadDir: filepath.Join(dir, "uploads"),
-			Now: func() time.Time { return storetest.T0.Add(time.Hour) }})
-		require.NoError(t, err)
-		ts := httptest.NewServer(srv.Handler())
-		t.Cleanup(ts.Close)
-		urls = append(urls, ts.URL)
-		if i == 0 {
-			storetest.SeedPlaces(t, st)
-			first = &env{t: t, store: st, server: srv, ts: ts, dir: dir, blobs: bs, spec: openSpec(t)}
-		}
-	}
+	first, urls := twoNodesOnPostgres(t)
 	a := first.device(storetest.PlaceA.Code)
 	b := first.device(storetest.PlaceB.Code)
 	cur := emptyCursor(t, b)

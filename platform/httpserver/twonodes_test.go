@@ -20,11 +20,10 @@ import (
 	"tongban/sync/protocol"
 )
 
-// TestTwoNodesOnPostgres runs two platform nodes on one PostgreSQL database
-// and one shared blob directory: a device pushes through one node, the
-// handling place pulls through the other, and an upload begun on one node
-// is finished on the other.
-func TestTwoNodesOnPostgres(t *testing.T) {
+// twoNodesOnPostgres starts two platform nodes on one fresh PostgreSQL
+// database and one shared blob directory; env is node 1's, urls both.
+func twoNodesOnPostgres(t *testing.T) (*env, []string) {
+	t.Helper()
 	dsn := pgtest.NewDatabase(t, pgtest.DSN(t))
 	dir := t.TempDir()
 	var urls []string
@@ -46,6 +45,15 @@ func TestTwoNodesOnPostgres(t *testing.T) {
 			first = &env{t: t, store: st, server: srv, ts: ts, dir: dir, blobs: bs, spec: openSpec(t)}
 		}
 	}
+	return first, urls
+}
+
+// TestTwoNodesOnPostgres runs two platform nodes on one PostgreSQL database
+// and one shared blob directory: a device pushes through one node, the
+// handling place pulls through the other, and an upload begun on one node
+// is finished on the other.
+func TestTwoNodesOnPostgres(t *testing.T) {
+	first, urls := twoNodesOnPostgres(t)
 	a := first.device(storetest.PlaceA.Code)
 	b := first.device(storetest.PlaceB.Code)
 	second := *first
