@@ -44,9 +44,7 @@ type mailRunner struct {
 
 	mu       sync.Mutex
 	couriers map[string]courier.Courier
-	stop     context.CancelFunc
-	done     chan struct{}
-	closed   bool
+	loop     bgLoop
 }
 
 func newMailRunner(w *Workstation) *mailRunner {
@@ -95,40 +93,19 @@ func (r *mailRunner) service(svc *cases.Service, log *audit.Log) (*mailing.Servi
 
 // start runs the tracking poller; a second call while it runs does nothing.
 func (r *mailRunner) start(ctx context.Context) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.stop != nil || r.closed {
-		return
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	r.stop, r.done = cancel, done
 	p := &mailing.Poller{Service: r.background, Every: r.every, Log: r.w.log}
-	go func() {
-		defer close(done)
+	r.loop.run(ctx, func(ctx context.Context) {
 		if err := p.Serve(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			r.w.log.Error("tracking poller stopped", "err", err)
 		}
-	}()
+	})
 }
 
 // halt stops the poller for good (Close).
-func (r *mailRunner) halt() { r.stopPoller(true) }
+func (r *mailRunner) halt() { r.loop.halt() }
 
 // pause stops the poller until the next start (a restore).
-func (r *mailRunner) pause() { r.stopPoller(false) }
-
-func (r *mailRunner) stopPoller(final bool) {
-	r.mu.Lock()
-	stop, done := r.stop, r.done
-	r.stop, r.done = nil, nil
-	r.closed = r.closed || final
-	r.mu.Unlock()
-	if stop != nil {
-		stop()
-		<-done
-	}
-}
+func (r *mailRunner) pause() { r.loop.pause() }
 
 func (r *mailRunner) every() time.Duration {
 	r.w.mu.RLock()

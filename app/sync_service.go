@@ -60,9 +60,7 @@ type syncRunner struct {
 	db     *store.DB
 	st     *syncstore.Store
 	syncer *client.Syncer
-	stop   context.CancelFunc
-	done   chan struct{}
-	closed bool
+	loop   bgLoop
 
 	jmu  sync.Mutex
 	jdb  *store.DB
@@ -143,16 +141,7 @@ func (r *syncRunner) start(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.stop != nil || r.closed {
-		return
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	r.stop, r.done = cancel, done
-	go func() {
-		defer close(done)
+	r.loop.run(ctx, func(ctx context.Context) {
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() { defer wg.Done(); r.watchWrites(ctx, s) }()
@@ -160,7 +149,7 @@ func (r *syncRunner) start(ctx context.Context) {
 			r.w.log.Error("sync loop stopped", "err", err)
 		}
 		wg.Wait()
-	}()
+	})
 }
 
 // watchWrites kicks the loop when the journal grows (a local write), so an
@@ -192,23 +181,11 @@ func (r *syncRunner) watchWrites(ctx context.Context, s *client.Syncer) {
 }
 
 // halt stops the loop and waits for it (Workstation.Close).
-func (r *syncRunner) halt() { r.stopLoop(true) }
+func (r *syncRunner) halt() { r.loop.halt() }
 
 // pause stops the loop so that start can run it again, e.g. on the
 // restored database (current rebuilds its store when the database changed).
-func (r *syncRunner) pause() { r.stopLoop(false) }
-
-func (r *syncRunner) stopLoop(final bool) {
-	r.mu.Lock()
-	stop, done := r.stop, r.done
-	r.stop, r.done = nil, nil
-	r.closed = r.closed || final
-	r.mu.Unlock()
-	if stop != nil {
-		stop()
-		<-done
-	}
-}
+func (r *syncRunner) pause() { r.loop.pause() }
 
 // kick asks for a sync round soon (after a local write).
 func (r *syncRunner) kick() {
